@@ -3,16 +3,37 @@
 #   scripts/test.sh          the default suite (everything not labelled slow)
 #   scripts/test.sh slow     only the slow statistical tests
 #   scripts/test.sh all      both
+#   scripts/test.sh sanitize the default suite built with AddressSanitizer + UndefinedBehaviorSanitizer (-O1)
+#   scripts/test.sh tsan     the concurrency tests (label "concurrency") built with ThreadSanitizer
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 which="${1:-default}"
 l2s_require_packages "${L2S_BASE_PACKAGES[@]}" doctest-dev
-build="${L2S_BUILD_DIR:-$L2S_ROOT/build/test}"
-l2s_configure "$build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
-  -DL2S_BUILD_TESTS=ON -DL2S_BUILD_EXAMPLES=ON
+case "$which" in
+  sanitize)
+    build="${L2S_BUILD_DIR:-$L2S_ROOT/build/asan}"
+    flags="-O1 -g0 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+    l2s_configure "$build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=$flags" \
+      "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined" -DL2S_BUILD_TESTS=ON -DL2S_BUILD_EXAMPLES=ON \
+      -DL2S_HEADER_TEST=OFF
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+    ;;
+  tsan)
+    build="${L2S_BUILD_DIR:-$L2S_ROOT/build/tsan}"
+    l2s_configure "$build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -g -fsanitize=thread" \
+      "-DCMAKE_EXE_LINKER_FLAGS=-fsanitize=thread" -DL2S_BUILD_TESTS=ON -DL2S_BUILD_EXAMPLES=OFF -DL2S_HEADER_TEST=OFF
+    ;;
+  *)
+    build="${L2S_BUILD_DIR:-$L2S_ROOT/build/test}"
+    l2s_configure "$build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
+      -DL2S_BUILD_TESTS=ON -DL2S_BUILD_EXAMPLES=ON
+    ;;
+esac
 cmake --build "$build" -j "$L2S_JOBS"
 case "$which" in
   default) ctest --test-dir "$build" -LE slow --output-on-failure -j "$L2S_JOBS" ;;
   slow)    ctest --test-dir "$build" -L slow --output-on-failure -j "$L2S_JOBS" ;;
   all)     ctest --test-dir "$build" --output-on-failure -j "$L2S_JOBS" ;;
-  *) echo "usage: scripts/test.sh [default|slow|all]" >&2; exit 2 ;;
+  sanitize) ctest --test-dir "$build" -LE "slow|package" --output-on-failure -j "$L2S_JOBS" ;;
+  tsan)    ctest --test-dir "$build" -L concurrency --output-on-failure -j "$L2S_JOBS" --no-tests=error ;;
+  *) echo "usage: scripts/test.sh [default|slow|all|sanitize|tsan]" >&2; exit 2 ;;
 esac
