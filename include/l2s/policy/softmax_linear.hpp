@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// l2s/policy/softmax_linear.hpp: per-island multinomial logistic (softmax-linear) policy.
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include <l2s/core/checks.hpp>
+#include <l2s/core/types.hpp>
+#include <l2s/policy/island_policy.hpp>
+
+namespace l2s::policy {
+
+/// Weights of one softmax-linear head: p(l | z) = softmax(W z + b)_l.
+struct softmax_linear_head {
+    mat weights;  ///< L_h × F
+    vec bias;     ///< L_h
+};
+
+/// Softmax-linear policy: island k with scaled features z_k gets p_k(l) = softmax(W_h z_k + b_h)_l with
+/// h = head_of_island[k]; act picks the most probable level. F·L_h multiply-adds per island.
+/// Scalar = double or float (weights are converted once at construction).  @see docs/policy.md#softmax_linear
+template <class Scalar = double>
+class softmax_linear : public detail::island_policy<softmax_linear<Scalar>, Scalar> {
+    using base = detail::island_policy<softmax_linear<Scalar>, Scalar>;
+    using row_matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+
+public:
+    static constexpr const char* kind = "softmax_linear";
+    softmax_linear(island_layout layout, std::vector<softmax_linear_head> heads)
+        : base(std::move(layout), "l2s::policy::softmax_linear"), heads_(std::move(heads)) {
+        constexpr const char* who = "l2s::policy::softmax_linear";
+        const auto& lh = this->levels_of_head();
+        require_size(who, "heads", static_cast<Eigen::Index>(heads_.size()), static_cast<Eigen::Index>(lh.size()));
+        for (std::size_t h = 0; h < heads_.size(); ++h) {
+            const auto& hd = heads_[h];
+            require_size(who, "head weights rows", hd.weights.rows(), static_cast<Eigen::Index>(lh[h]));
+            require_size(who, "head weights cols", hd.weights.cols(), static_cast<Eigen::Index>(feature_map::num_features));
+            require_size(who, "head bias", hd.bias.size(), static_cast<Eigen::Index>(lh[h]));
+            require_finite(who, "head weights", hd.weights);
+            require_finite(who, "head bias", hd.bias);
+            w_.push_back(hd.weights.template cast<Scalar>());
+            b_.push_back(hd.bias.template cast<Scalar>());
+        }
+    }
+
+    [[nodiscard]] const std::vector<softmax_linear_head>& heads() const noexcept { return heads_; }
+
+    /// p = softmax(W_h z + b_h) (L_h entries).
+    void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
+        const auto L = w_[h].rows();
+        Eigen::Map<const vector> zv(z, w_[h].cols());
+        Eigen::Map<vector> pv(p, L);
+        pv.noalias() = w_[h] * zv;
+        pv += b_[h];
+        detail::softmax_inplace(p, static_cast<std::size_t>(L));
+    }
+
+private:
+    std::vector<softmax_linear_head> heads_;
+    std::vector<row_matrix> w_;
+    std::vector<vector> b_;
+};
+
+}  // namespace l2s::policy
