@@ -117,6 +117,14 @@ public:
         }
     }
 
+    /// Level probabilities (L_k entries into p) of island k for raw features (F values): the scaler and
+    /// model without the feature map, for evaluating on stored datasets. Clamps but does not count.
+    void feature_probabilities(std::span<const double> raw, std::size_t k, Scalar* p) const noexcept {
+        std::array<Scalar, feature_map::num_features> z{};
+        layout_.scaler.transform(raw, std::span<Scalar>(z));
+        static_cast<const Derived&>(*this).head_probabilities(layout_.head_of_island[k], z.data(), p);
+    }
+
     /// Scaled features of island k for obs given the current history (for tests and tools).
     void scaled_features(const sim::observation& o, std::size_t k, std::span<Scalar> z) const noexcept {
         std::array<double, feature_map::num_features> raw{};

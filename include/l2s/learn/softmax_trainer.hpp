@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+// l2s/learn/softmax_trainer.hpp: multinomial logistic regression (L2) emitting policy::softmax_linear.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include <l2s/core/checks.hpp>
+#include <l2s/core/error.hpp>
+#include <l2s/core/types.hpp>
+#include <l2s/learn/dataset.hpp>
+#include <l2s/policy/softmax_linear.hpp>
+
+namespace l2s::learn {
+
+/// Tunables of train_softmax_linear.  @see docs/learn.md#softmax_linear
+struct softmax_trainer_config {
+    training_layout_config layout{};  ///< feature map, head sharing, clip
+    double l2 = 1e-3;                 ///< λ of (λ/2)‖W‖² (biases are not penalised), ≥ 0
+    std::size_t max_iterations = 500; ///< L-BFGS iterations, ≥ 1
+    double gradient_tolerance = 1e-6; ///< stop when ‖∇J‖_∞ ≤ this, > 0
+    std::size_t history = 10;         ///< L-BFGS memory, ≥ 1
+    bool cost_weighted = false;       ///< weight samples by their level-cost spread (needs dataset costs)
+};
+
+/// J(W, b) = (1/Σw) Σ_i w_i (−log softmax(W x_i + b)_{y_i}) + (λ/2)‖W‖², θ = (vec(W) column-major, b);
+/// ∇_W J = (1/Σw)(P − Y) diag(w) Xᵀ + λW, ∇_b J = (1/Σw)(P − Y) w.
+class softmax_objective {
+public:
+    softmax_objective(const mat& X, const std::vector<int>& y, const vec& w, std::size_t levels, double l2)
+        : X_(X), y_(y), w_(w), L_(static_cast<Eigen::Index>(levels)), l2_(l2) {}
+    [[nodiscard]] Eigen::Index num_params() const noexcept { return L_ * (X_.rows() + 1); }
+    /// J(θ) and, if grad is not null, ∇J(θ).
+    double operator()(const vec& theta, vec* grad) const {
+        const Eigen::Index F = X_.rows(), m = X_.cols();
+        const Eigen::Map<const mat> W(theta.data(), L_, F);
+        const Eigen::Map<const vec> b(theta.data() + L_ * F, L_);
+        mat P = W * X_;
+        P.colwise() += b;
+        double loss = 0.0;
+        const double sw = w_.sum();
+        for (Eigen::Index i = 0; i < m; ++i) {
+            const double mx = P.col(i).maxCoeff();
+            P.col(i) = (P.col(i).array() - mx).exp().matrix();
+            const double s = P.col(i).sum();
+            P.col(i) /= s;
+            loss -= w_(i) * (std::log(std::max(P(y_[std::size_t(i)], i), 1e-300)));
+            P(y_[std::size_t(i)], i) -= 1.0;  // P − Y
+            P.col(i) *= w_(i) / sw;
+        }
+        loss = loss / sw + 0.5 * l2_ * W.squaredNorm();
+        if (grad) {
+            grad->resize(num_params());
+            Eigen::Map<mat> gW(grad->data(), L_, F);
+            gW.noalias() = P * X_.transpose();
+            gW += l2_ * W;
+            grad->tail(L_) = P.rowwise().sum();
+        }
+        return loss;
+    }
+
+private:
+    const mat& X_;
+    const std::vector<int>& y_;
+    const vec& w_;
+    Eigen::Index L_;
+    double l2_;
+};
+
+namespace detail {
+
+/// Result of minimise_lbfgs.
+struct lbfgs_result {
+    vec x;
+    double value = 0.0;
+    std::size_t iterations = 0;
+    bool converged = false;
+};
+
+/// Unconstrained L-BFGS (Nocedal & Wright, Numerical Optimization, alg. 7.4/7.5) with Armijo
+/// backtracking; f(x, &g) returns the value and writes the gradient.
+template <class F>
+lbfgs_result minimise_lbfgs(F&& f, vec x, std::size_t max_iter, double gtol, std::size_t history) {
+    vec g;
+    double fx = f(x, &g);
+    std::deque<vec> S, Y;
+    std::deque<double> rho;
+    lbfgs_result r;
+    for (r.iterations = 0; r.iterations < max_iter; ++r.iterations) {
+        if (g.lpNorm<Eigen::Infinity>() <= gtol) {
+            r.converged = true;
+            break;
+        }
+        vec q = g;  // two-loop recursion
+        std::vector<double> alpha(S.size());
+        for (std::size_t j = S.size(); j-- > 0;) {
+            alpha[j] = rho[j] * S[j].dot(q);
+            q -= alpha[j] * Y[j];
+        }
+        if (!S.empty()) q *= S.back().dot(Y.back()) / Y.back().squaredNorm();
+        for (std::size_t j = 0; j < S.size(); ++j) q += S[j] * (alpha[j] - rho[j] * Y[j].dot(q));
+        vec d = -q;
+        double slope = g.dot(d);
+        if (!(slope < 0.0)) {  // not a descent direction: restart from steepest descent
+            S.clear(); Y.clear(); rho.clear();
+            d = -g;
+            slope = -g.squaredNorm();
+        }
+        double step = S.empty() ? std::min(1.0, 1.0 / std::max(1e-12, g.lpNorm<Eigen::Infinity>())) : 1.0;
+        vec xn, gn;
+        double fn = 0.0;
+        bool ok = false;
+        for (int bt = 0; bt < 40; ++bt, step *= 0.5) {
+            xn = x + step * d;
+            fn = f(xn, &gn);
+            if (std::isfinite(fn) && fn <= fx + 1e-4 * step * slope) {
+                ok = true;
+                break;
+            }
+        }
+        if (!ok) break;  // no decrease possible at machine precision
+        vec s = xn - x, yv = gn - g;
+        const double sy = s.dot(yv);
+        if (sy > 1e-12 * s.norm() * yv.norm()) {
+            S.push_back(std::move(s)); Y.push_back(std::move(yv)); rho.push_back(1.0 / sy);
+            if (S.size() > history) { S.pop_front(); Y.pop_front(); rho.pop_front(); }
+        }
+        const double decrease = fx - fn;
+        x = std::move(xn); g = std::move(gn); fx = fn;
+        if (decrease <= 1e-15 * std::max(1.0, std::abs(fx))) {
+            r.converged = g.lpNorm<Eigen::Infinity>() <= gtol * 100;
+            ++r.iterations;
+            break;
+        }
+    }
+    r.x = std::move(x);
+    r.value = fx;
+    return r;
+}
+
+}  // namespace detail
+
+/// Fits one softmax-linear head per head of the layout by L-BFGS on softmax_objective (convex; starts
+/// at 0, so the result is deterministic). Throws invalid_config / invalid_argument / dimension_mismatch
+/// on bad configuration or data.  @see docs/learn.md#softmax_linear
+template <class Scalar = double>
+policy::softmax_linear<Scalar> train_softmax_linear(const dataset& d, const softmax_trainer_config& c = {},
+                                                    training_report* report = nullptr) {
+    constexpr const char* who = "l2s::learn::train_softmax_linear";
+    require_config(c.l2 >= 0.0 && std::isfinite(c.l2), who, "l2", ">= 0", c.l2);
+    require_config(c.max_iterations >= 1, who, "max_iterations", ">= 1", double(c.max_iterations));
+    require_config(c.gradient_tolerance > 0.0, who, "gradient_tolerance", "> 0", c.gradient_tolerance);
+    require_config(c.history >= 1, who, "history", ">= 1", double(c.history));
+    auto lay = detail::make_layout(d, c.layout, who);
+    std::vector<policy::softmax_linear_head> heads;
+    if (report) *report = {};
+    for (std::size_t h = 0; h < lay.num_heads(); ++h) {
+        auto hd = detail::collect(d, lay, h, c.cost_weighted);
+        detail::check_labels(hd, who);
+        softmax_objective obj(hd.X, hd.y, hd.w, hd.levels, c.l2);
+        auto r = detail::minimise_lbfgs(obj, vec::Zero(obj.num_params()), c.max_iterations, c.gradient_tolerance,
+                                        c.history);
+        const auto L = static_cast<Eigen::Index>(hd.levels), F = hd.X.rows();
+        heads.push_back({Eigen::Map<const mat>(r.x.data(), L, F), r.x.tail(L)});
+        if (report) {
+            report->final_loss.push_back(r.value);
+            report->iterations.push_back(r.iterations);
+        }
+    }
+    return {std::move(lay), std::move(heads)};
+}
+
+}  // namespace l2s::learn
