@@ -123,17 +123,22 @@ public:
     /// Advances the state past observation o (what extract computed becomes the history).
     void commit(const sim::observation& o, feature_state& s) const noexcept {
         const std::size_t K = std::min(num_islands(), s.previous.size() / num_base);
-        const bool fresh = !s.primed || o.interval == 0;
+        const auto chip = summarise(o);
+        std::array<double, num_features> f;
         for (std::size_t k = 0; k < K; ++k) {
-            std::array<double, num_base> b{};
-            base_signals(o, k, b);
-            for (std::size_t j = 0; j < num_base; ++j) {
-                double& m = s.ewma[k * num_base + j];
-                m = (fresh || !std::isfinite(m)) ? b[j] : cfg_.ewma_alpha * b[j] + (1.0 - cfg_.ewma_alpha) * m;
-                s.previous[k * num_base + j] = b[j];
-            }
+            extract(o, s, chip, k, f);
+            commit_island(f, k, s);
         }
         s.primed = true;
+    }
+    /// Stores island k's part of the history from the features extract wrote for it (own values and
+    /// EWMAs), so a decision extracts once and commits without recomputing. Set s.primed afterwards.
+    static void commit_island(std::span<const double> f, std::size_t k, feature_state& s) noexcept {
+        if (s.previous.size() < (k + 1) * num_base) return;
+        for (std::size_t j = 0; j < num_base; ++j) {
+            s.previous[k * num_base + j] = f[j];
+            s.ewma[k * num_base + j] = f[2 * num_base + j];
+        }
     }
 
 private:
@@ -184,18 +189,19 @@ struct standard_scaler {
     template <class Scalar>
     std::size_t transform(std::span<const double> x, std::span<Scalar> z) const noexcept {
         std::size_t bad = 0;
-        for (std::size_t j = 0; j < mean.size(); ++j) {
-            double v = (x[j] - mean[j]) / scale[j];
-            if (std::isnan(v)) {
-                v = 0.0;
-                ++bad;
-            } else if (v > clip || v < -clip) {
-                v = std::clamp(v, -clip, clip);
-                ++bad;
-            }
-            z[j] = static_cast<Scalar>(v);
-        }
+        for (std::size_t j = 0; j < mean.size(); ++j) bad += scale_one(x[j], mean[j], 1.0 / scale[j], clip, z[j]);
         return bad;
+    }
+    /// z = clamp((x − mean)·inv_scale, ±clip), NaN → 0; returns 1 when x was NaN/Inf or clamped. The one
+    /// place scaling is computed (training and decisions agree bit for bit).
+    template <class Scalar>
+    static std::size_t scale_one(double x, double mean, double inv_scale, double clip, Scalar& z) noexcept {
+        const double v = (x - mean) * inv_scale;
+        double c = v < -clip ? -clip : v;  // comparisons with NaN are false: c stays NaN
+        c = c > clip ? clip : c;
+        const bool is_nan = v != v;
+        z = static_cast<Scalar>(is_nan ? 0.0 : c);
+        return static_cast<std::size_t>((c != v) | is_nan);  // branch-free so the loop vectorises
     }
 };
 

@@ -68,7 +68,8 @@ namespace detail {
 
 /// CRTP base of softmax_linear, mlp and cart_tree. Derived provides
 /// `void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept` writing the L_h
-/// level probabilities of head h for scaled features z. Decisions use stack arrays of max_width entries:
+/// level probabilities of head h for scaled features z, and optionally `head_scores` (same signature)
+/// writing scores with the same argmax (logits), which act uses to skip the exponentials. Decisions use stack arrays of max_width entries:
 /// no allocation, no shared scratch (const calls are safe from several threads; act and reset are not).
 template <class Derived, class Scalar>
 class island_policy {
@@ -91,23 +92,31 @@ public:
     /// feature history. Never allocates; a is not resized (size it to K once).
     void act(const sim::observation& o, sim::action& a) noexcept {
         const auto chip = layout_.features.summarise(o);
-        std::array<Scalar, max_width> p{};
+        std::array<Scalar, max_width> p;  // written before read
+        std::array<double, feature_map::num_features> raw;
+        std::array<Scalar, feature_map::num_features> z;
         for (std::size_t k = 0; k < num_islands(); ++k) {
-            island_probabilities(o, chip, k, p.data());
+            layout_.features.extract(o, state_, chip, k, raw);
+            clamped_.add(scale(raw.data(), z.data()));
+            feature_map::commit_island(raw, k, state_);  // island k's history is not read again this call
+            const auto& d = static_cast<const Derived&>(*this);
+            const std::size_t h = layout_.head_of_island[k];
+            if constexpr (requires { d.head_scores(h, z.data(), p.data()); }) d.head_scores(h, z.data(), p.data());
+            else d.head_probabilities(h, z.data(), p.data());
             const std::size_t L = num_levels(k);
             std::size_t best = 0;
             for (std::size_t l = 1; l < L; ++l)
                 if (p[l] > p[best]) best = l;
             if (k < a.size()) a[k] = static_cast<level_t>(best);
         }
-        layout_.features.commit(o, state_);
+        state_.primed = true;
     }
 
     /// Writes K × L_max probabilities, island-major (out[k·L_max + l]), zero beyond L_k; uses but does not
     /// advance the feature history. Writes only what fits in out.
     void probabilities(const sim::observation& o, std::span<double> out) const noexcept {
         const auto chip = layout_.features.summarise(o);
-        std::array<Scalar, max_width> p{};
+        std::array<Scalar, max_width> p;  // written before read
         for (std::size_t k = 0; k < num_islands(); ++k) {
             island_probabilities(o, chip, k, p.data());
             for (std::size_t l = 0; l < lmax_; ++l) {
@@ -120,16 +129,16 @@ public:
     /// Level probabilities (L_k entries into p) of island k for raw features (F values): the scaler and
     /// model without the feature map, for evaluating on stored datasets. Clamps but does not count.
     void feature_probabilities(std::span<const double> raw, std::size_t k, Scalar* p) const noexcept {
-        std::array<Scalar, feature_map::num_features> z{};
-        layout_.scaler.transform(raw, std::span<Scalar>(z));
+        std::array<Scalar, feature_map::num_features> z;
+        scale(raw.data(), z.data());
         static_cast<const Derived&>(*this).head_probabilities(layout_.head_of_island[k], z.data(), p);
     }
 
     /// Scaled features of island k for obs given the current history (for tests and tools).
     void scaled_features(const sim::observation& o, std::size_t k, std::span<Scalar> z) const noexcept {
-        std::array<double, feature_map::num_features> raw{};
+        std::array<double, feature_map::num_features> raw;
         layout_.features.extract(o, state_, layout_.features.summarise(o), k, raw);
-        layout_.scaler.transform(std::span<const double>(raw), z);
+        scale(raw.data(), z.data());
     }
 
 protected:
@@ -137,22 +146,36 @@ protected:
         : layout_(std::move(layout)), levels_of_head_(layout_.levels_of_head(who)) {
         lmax_ = *std::max_element(levels_of_head_.begin(), levels_of_head_.end());
         state_ = layout_.features.make_state();
+        for (double sc : layout_.scaler.scale) inv_scale_.push_back(1.0 / sc);
     }
     [[nodiscard]] const std::vector<std::size_t>& levels_of_head() const noexcept { return levels_of_head_; }
 
 private:
+    /// Scaled features of island k into z (counts clamped inputs).
+    void island_features(const sim::observation& o, const feature_map::chip_summary& chip, std::size_t k,
+                         Scalar* z) const noexcept {
+        std::array<double, feature_map::num_features> raw;
+        layout_.features.extract(o, state_, chip, k, raw);
+        clamped_.add(scale(raw.data(), z));
+    }
+    std::size_t scale(const double* raw, Scalar* z) const noexcept {
+        std::size_t bad = 0;
+        const double* m = layout_.scaler.mean.data();
+        const double* inv = inv_scale_.data();
+        for (std::size_t j = 0; j < feature_map::num_features; ++j)
+            bad += standard_scaler::scale_one(raw[j], m[j], inv[j], layout_.scaler.clip, z[j]);
+        return bad;
+    }
     void island_probabilities(const sim::observation& o, const feature_map::chip_summary& chip, std::size_t k,
                               Scalar* p) const noexcept {
-        std::array<double, feature_map::num_features> raw{};
-        std::array<Scalar, feature_map::num_features> z{};
-        layout_.features.extract(o, state_, chip, k, raw);
-        clamped_.add(layout_.scaler.transform(std::span<const double>(raw), std::span<Scalar>(z)));
+        std::array<Scalar, feature_map::num_features> z;
+        island_features(o, chip, k, z.data());
         static_cast<const Derived&>(*this).head_probabilities(layout_.head_of_island[k], z.data(), p);
     }
-
     island_layout layout_;
     std::vector<std::size_t> levels_of_head_;
     std::size_t lmax_ = 0;
+    std::vector<double> inv_scale_;
     feature_state state_;
     counter clamped_;
 };

@@ -60,8 +60,9 @@ public:
 
     [[nodiscard]] const std::vector<mlp_head>& heads() const noexcept { return heads_; }
 
-    void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
-        std::array<Scalar, max_width> a{}, b{};
+    /// Output-layer logits (L_h entries).
+    void head_scores(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
+        std::array<Scalar, max_width> a, b;  // written before read
         const Scalar* in = z;
         const auto& W = w_[h];
         const auto& B = b_[h];
@@ -75,7 +76,11 @@ public:
             if (!last) y = y.cwiseMax(Scalar(0));
             in = out;
         }
-        detail::softmax_inplace(p, static_cast<std::size_t>(W.back().rows()));
+    }
+    /// p = softmax(logits) (L_h entries).
+    void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
+        head_scores(h, z, p);
+        detail::softmax_inplace(p, static_cast<std::size_t>(w_[h].back().rows()));
     }
 
 private:

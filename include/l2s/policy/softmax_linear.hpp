@@ -49,14 +49,17 @@ public:
 
     [[nodiscard]] const std::vector<softmax_linear_head>& heads() const noexcept { return heads_; }
 
+    /// Logits s = W_h z + b_h (L_h entries).
+    void head_scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept {
+        Eigen::Map<const vector> zv(z, w_[h].cols());
+        Eigen::Map<vector> sv(s, w_[h].rows());
+        sv.noalias() = w_[h] * zv;
+        sv += b_[h];
+    }
     /// p = softmax(W_h z + b_h) (L_h entries).
     void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
-        const auto L = w_[h].rows();
-        Eigen::Map<const vector> zv(z, w_[h].cols());
-        Eigen::Map<vector> pv(p, L);
-        pv.noalias() = w_[h] * zv;
-        pv += b_[h];
-        detail::softmax_inplace(p, static_cast<std::size_t>(L));
+        head_scores(h, z, p);
+        detail::softmax_inplace(p, static_cast<std::size_t>(w_[h].rows()));
     }
 
 private:

@@ -1,0 +1,134 @@
+// benchmarks/bench_policy.cpp: per-decision latency and allocations of the deployable policies.
+// Goal (DESIGN §i): K = 16, L = 8, F = 32 → ≤ 1 µs softmax-linear, ≤ 5 µs MLP, 0 allocations.
+#include <benchmark/benchmark.h>
+
+#include <vector>
+
+#include "policy/make_policies.hpp"
+#include "policy/test_env.hpp"
+#include "support/alloc_counter.hpp"
+
+namespace {
+
+using namespace l2s;
+
+/// A trajectory of observations, so decisions see changing inputs and a live feature history.
+std::vector<sim::observation> trajectory(std::size_t K, std::size_t L) {
+    test::walk_env env(K, L, 1u << 20);
+    rng_type rng(1);
+    std::vector<sim::observation> obs{env.reset(rng)};
+    sim::action a(K, 0);
+    for (int t = 0; t < 63; ++t) {
+        for (std::size_t k = 0; k < K; ++k) a[k] = level_t((t + k) % L);
+        env.step(a);
+        obs.push_back(env.observe());
+    }
+    return obs;
+}
+
+template <class P>
+void run_decisions(benchmark::State& state, P& p, std::size_t K, std::size_t L) {
+    const auto obs = trajectory(K, L);
+    sim::action a(K);
+    std::size_t i = 0;
+    const auto before = test::allocations();
+    for (auto _ : state) {
+        p.act(obs[i++ & 63], a);
+        benchmark::DoNotOptimize(a.data());
+        benchmark::ClobberMemory();
+    }
+    const auto allocs = test::allocations() - before;
+    state.counters["allocations"] = double(allocs);
+    state.counters["decisions/s"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
+    state.counters["K"] = double(K);
+    state.counters["L"] = double(L);
+}
+
+void decide_softmax_linear(benchmark::State& s) {
+    rng_type rng(2);
+    auto p = test::random_softmax<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng);
+    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+}
+void decide_softmax_linear_float(benchmark::State& s) {
+    rng_type rng(2);
+    auto p = test::random_softmax<float>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng);
+    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+}
+void decide_mlp_32(benchmark::State& s) {  // DESIGN's F → 32 → L
+    rng_type rng(3);
+    auto p = test::random_mlp<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, {32});
+    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+}
+void decide_mlp_2x20(benchmark::State& s) {  // the article's larger network
+    rng_type rng(3);
+    auto p = test::random_mlp<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, {20, 20});
+    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+}
+void decide_mlp_2x20_float(benchmark::State& s) {
+    rng_type rng(3);
+    auto p = test::random_mlp<float>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, {20, 20});
+    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+}
+void decide_mlp_1x5(benchmark::State& s) {  // the article's small network
+    rng_type rng(3);
+    auto p = test::random_mlp<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, {5});
+    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+}
+void decide_cart_tree(benchmark::State& s) {  // depth 8
+    rng_type rng(4);
+    auto p = test::random_tree<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, 8);
+    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+}
+
+void decide_feature_map_only(benchmark::State& s) {  // a one-leaf tree: the cost of features and scaling alone
+    rng_type rng(4);
+    auto p = test::random_tree<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, 0);
+    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+}
+
+/// The naive comparison: the same softmax-linear maths with vectors allocated on every call.
+struct naive_softmax {
+    std::vector<std::vector<double>> w;  // L rows of F
+    std::vector<double> b, mean, scale;
+    std::size_t K, L;
+    void act(const sim::observation& o, sim::action& a) const {
+        std::vector<std::vector<double>> feats(K, std::vector<double>(32, 0.0));
+        for (std::size_t k = 0; k < K; ++k) {
+            std::vector<double> raw = {o.utilisation[k], o.ipc[k], o.mem_per_instr[k], o.mem_per_s[k] * 1e-9,
+                                       o.power_w[k], o.temp_c[k], o.freq_hz[k] * 1e-9, o.busy_time_s[k]};
+            for (std::size_t j = 0; j < 32; ++j) feats[k][j] = (raw[j % 8] - mean[j]) / scale[j];
+        }
+        for (std::size_t k = 0; k < K; ++k) {
+            std::vector<double> logits(L);
+            for (std::size_t l = 0; l < L; ++l) {
+                logits[l] = b[l];
+                for (std::size_t j = 0; j < 32; ++j) logits[l] += w[l][j] * feats[k][j];
+            }
+            a[k] = level_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+        }
+    }
+};
+void decide_naive_softmax_linear(benchmark::State& s) {
+    const auto K = std::size_t(s.range(0)), L = std::size_t(s.range(1));
+    naive_softmax p{std::vector<std::vector<double>>(L, std::vector<double>(32, 0.1)), std::vector<double>(L, 0.0),
+                    std::vector<double>(32, 0.0), std::vector<double>(32, 1.0), K, L};
+    run_decisions(s, p, K, L);
+}
+
+void grid(benchmark::internal::Benchmark* b) {
+    for (long K : {4, 16, 64})
+        for (long L : {4, 8, 16}) b->Args({K, L});
+    b->ArgNames({"K", "L"});
+}
+
+}  // namespace
+
+BENCHMARK(decide_softmax_linear)->Apply(grid);
+BENCHMARK(decide_softmax_linear_float)->Apply(grid);
+BENCHMARK(decide_mlp_32)->Apply(grid);
+BENCHMARK(decide_mlp_2x20)->Apply(grid);
+BENCHMARK(decide_mlp_2x20_float)->Apply(grid);
+BENCHMARK(decide_mlp_1x5)->Apply(grid);
+BENCHMARK(decide_cart_tree)->Apply(grid);
+BENCHMARK(decide_feature_map_only)->Apply(grid);
+BENCHMARK(decide_naive_softmax_linear)->Apply(grid);
