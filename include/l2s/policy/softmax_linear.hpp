@@ -25,7 +25,9 @@ struct softmax_linear_head {
 template <class Scalar = double>
 class softmax_linear : public detail::island_policy<softmax_linear<Scalar>, Scalar> {
     using base = detail::island_policy<softmax_linear<Scalar>, Scalar>;
-    using row_matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    static constexpr int F = static_cast<int>(feature_map::num_features);
+    using row_matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, F, Eigen::RowMajor>;
+    using feature_vector = Eigen::Matrix<Scalar, F, 1>;
     using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
 
 public:
@@ -51,10 +53,11 @@ public:
 
     /// Logits s = W_h z + b_h (L_h entries).
     void head_scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept {
-        Eigen::Map<const vector> zv(z, w_[h].cols());
+        // F is a compile-time constant: a lazy product with a fixed inner size is unrolled and vectorised
+        // without the dispatch cost of a general matrix-vector kernel at these small sizes.
+        Eigen::Map<const feature_vector> zv(z);
         Eigen::Map<vector> sv(s, w_[h].rows());
-        sv.noalias() = w_[h] * zv;
-        sv += b_[h];
+        sv.noalias() = w_[h].lazyProduct(zv) + b_[h];
     }
     /// p = softmax(W_h z + b_h) (L_h entries).
     void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
