@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <numeric>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <l2s/core/checks.hpp>
@@ -135,19 +136,12 @@ policy::cart_tree<Scalar> train_cart(const dataset& d, const cart_trainer_config
     require_config(c.min_samples_leaf >= 1, who, "min_samples_leaf", ">= 1", double(c.min_samples_leaf));
     require_config(c.min_impurity_decrease >= 0.0, who, "min_impurity_decrease", ">= 0", c.min_impurity_decrease);
     require_config(c.laplace_alpha > 0.0, who, "laplace_alpha", "> 0", c.laplace_alpha);
-    auto lay = detail::make_layout(d, c.layout, who);
-    std::vector<policy::cart_head> heads;
-    if (report) *report = {};
-    for (std::size_t h = 0; h < lay.num_heads(); ++h) {
-        auto hd = detail::collect(d, lay, h, c.cost_weighted);
-        detail::check_labels(hd, who);
-        heads.push_back(detail::cart_builder(hd, c).build());
-        if (report) {
-            report->final_loss.push_back(0.0);
-            report->iterations.push_back(heads.back().size());
-        }
-    }
-    return {std::move(lay), std::move(heads)};
+    return detail::train_heads<policy::cart_tree<Scalar>, policy::cart_head>(
+        d, c.layout, c.cost_weighted, who, report, [&](const detail::head_data& hd, std::size_t) {
+            auto t = detail::cart_builder(hd, c).build();
+            const std::size_t nodes = t.size();
+            return std::tuple{std::move(t), 0.0, nodes};  // loss: none; iterations: nodes
+        });
 }
 
 }  // namespace l2s::learn

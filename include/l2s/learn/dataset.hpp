@@ -278,5 +278,27 @@ inline void check_labels(const head_data& hd, std::string_view who) {
             throw invalid_argument(std::string(who) + ": label out of range");
 }
 
+/// The per-head training loop every trainer shares: fits the layout (scaler, heads), then for each head
+/// collects its scaled rows, checks labels and calls fit(head_data, h) → {head, final loss, iterations};
+/// returns Policy(layout, heads) and fills report if given.
+template <class Policy, class Head, class Fit>
+Policy train_heads(const dataset& d, const training_layout_config& layout, bool cost_weighted, std::string_view who,
+                   training_report* report, Fit&& fit) {
+    auto lay = make_layout(d, layout, who);
+    std::vector<Head> heads;
+    training_report rep;
+    for (std::size_t h = 0; h < lay.num_heads(); ++h) {
+        auto hd = collect(d, lay, h, cost_weighted);
+        check_labels(hd, who);
+        auto [head, loss, iterations] = fit(hd, h);
+        heads.push_back(std::move(head));
+        rep.final_loss.push_back(loss);
+        rep.iterations.push_back(iterations);
+    }
+    Policy p(std::move(lay), std::move(heads));
+    if (report) *report = std::move(rep);
+    return p;
+}
+
 }  // namespace detail
 }  // namespace l2s::learn

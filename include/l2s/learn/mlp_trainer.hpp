@@ -7,6 +7,7 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <Eigen/Core>
@@ -108,77 +109,68 @@ policy::mlp<Scalar> train_mlp(const dataset& d, const mlp_trainer_config& c = {}
     require_config(c.beta1 >= 0.0 && c.beta1 < 1.0, who, "beta1", "in [0, 1)", c.beta1);
     require_config(c.beta2 >= 0.0 && c.beta2 < 1.0, who, "beta2", "in [0, 1)", c.beta2);
     require_config(c.epsilon > 0.0, who, "epsilon", "> 0", c.epsilon);
-    auto lay = detail::make_layout(d, c.layout, who);
-    std::vector<policy::mlp_head> heads;
-    if (report) *report = {};
-    for (std::size_t h = 0; h < lay.num_heads(); ++h) {
-        auto hd = detail::collect(d, lay, h, c.cost_weighted);
-        detail::check_labels(hd, who);
-        rng_type rng(c.seed + h);
-        policy::mlp_head net;
-        std::vector<std::size_t> widths = c.hidden;
-        widths.push_back(hd.levels);
-        Eigen::Index in = hd.X.rows();
-        for (auto wd : widths) {
-            const auto out = static_cast<Eigen::Index>(wd);
-            std::normal_distribution<double> init(0.0, std::sqrt(2.0 / double(in)));
-            mat W(out, in);
-            for (Eigen::Index j = 0; j < in; ++j)
-                for (Eigen::Index i = 0; i < out; ++i) W(i, j) = init(rng);
-            net.weights.push_back(std::move(W));
-            net.biases.push_back(vec::Zero(out));
-            in = out;
-        }
-        policy::mlp_head m1 = net, m2 = net, g;  // Adam moments
-        for (std::size_t i = 0; i < net.weights.size(); ++i) {
-            m1.weights[i].setZero(); m2.weights[i].setZero(); m1.biases[i].setZero(); m2.biases[i].setZero();
-        }
-        const auto m = static_cast<std::size_t>(hd.X.cols());
-        std::vector<std::size_t> idx(m);
-        std::iota(idx.begin(), idx.end(), std::size_t{0});
-        const std::size_t B = std::min(c.batch_size, m);
-        mat Xb(hd.X.rows(), static_cast<Eigen::Index>(B));
-        std::vector<int> yb(B);
-        vec wb(static_cast<Eigen::Index>(B));
-        double t = 0.0, last = 0.0;
-        for (std::size_t e = 0; e < c.epochs; ++e) {
-            for (std::size_t i = m; i > 1; --i) std::swap(idx[i - 1], idx[static_cast<std::size_t>(rng() % i)]);
-            for (std::size_t s = 0; s < m; s += B) {
-                const std::size_t nb = std::min(B, m - s);
-                if (static_cast<std::size_t>(Xb.cols()) != nb) {
-                    Xb.resize(Xb.rows(), static_cast<Eigen::Index>(nb));
-                    yb.resize(nb);
-                    wb.resize(static_cast<Eigen::Index>(nb));
-                }
-                for (std::size_t j = 0; j < nb; ++j) {
-                    const auto col = static_cast<Eigen::Index>(idx[s + j]);
-                    Xb.col(static_cast<Eigen::Index>(j)) = hd.X.col(col);
-                    yb[j] = hd.y[idx[s + j]];
-                    wb(static_cast<Eigen::Index>(j)) = hd.w(col);
-                }
-                last = mlp_loss(net, Xb, yb, wb, c.l2, &g);
-                t += 1.0;
-                const double c1 = 1.0 - std::pow(c.beta1, t), c2 = 1.0 - std::pow(c.beta2, t);
-                auto adam = [&](auto& p, auto& mm, auto& vv, const auto& gg) {
-                    mm = c.beta1 * mm + (1.0 - c.beta1) * gg;
-                    vv = c.beta2 * vv + (1.0 - c.beta2) * gg.cwiseProduct(gg);
-                    p.array() -= c.learning_rate * (mm.array() / c1) / ((vv.array() / c2).sqrt() + c.epsilon);
-                };
-                for (std::size_t i = 0; i < net.weights.size(); ++i) {
-                    adam(net.weights[i], m1.weights[i], m2.weights[i], g.weights[i]);
-                    adam(net.biases[i], m1.biases[i], m2.biases[i], g.biases[i]);
+    return detail::train_heads<policy::mlp<Scalar>, policy::mlp_head>(
+        d, c.layout, c.cost_weighted, who, report, [&](const detail::head_data& hd, std::size_t h) {
+            rng_type rng(c.seed + h);
+            policy::mlp_head net;
+            std::vector<std::size_t> widths = c.hidden;
+            widths.push_back(hd.levels);
+            Eigen::Index in = hd.X.rows();
+            for (auto wd : widths) {
+                const auto out = static_cast<Eigen::Index>(wd);
+                std::normal_distribution<double> init(0.0, std::sqrt(2.0 / double(in)));
+                mat W(out, in);
+                for (Eigen::Index j = 0; j < in; ++j)
+                    for (Eigen::Index i = 0; i < out; ++i) W(i, j) = init(rng);
+                net.weights.push_back(std::move(W));
+                net.biases.push_back(vec::Zero(out));
+                in = out;
+            }
+            policy::mlp_head m1 = net, m2 = net, g;  // Adam moments
+            for (std::size_t i = 0; i < net.weights.size(); ++i) {
+                m1.weights[i].setZero(); m2.weights[i].setZero(); m1.biases[i].setZero(); m2.biases[i].setZero();
+            }
+            const auto m = static_cast<std::size_t>(hd.X.cols());
+            std::vector<std::size_t> idx(m);
+            std::iota(idx.begin(), idx.end(), std::size_t{0});
+            const std::size_t B = std::min(c.batch_size, m);
+            mat Xb(hd.X.rows(), static_cast<Eigen::Index>(B));
+            std::vector<int> yb(B);
+            vec wb(static_cast<Eigen::Index>(B));
+            double t = 0.0, last = 0.0;
+            for (std::size_t e = 0; e < c.epochs; ++e) {
+                for (std::size_t i = m; i > 1; --i) std::swap(idx[i - 1], idx[static_cast<std::size_t>(rng() % i)]);
+                for (std::size_t s = 0; s < m; s += B) {
+                    const std::size_t nb = std::min(B, m - s);
+                    if (static_cast<std::size_t>(Xb.cols()) != nb) {
+                        Xb.resize(Xb.rows(), static_cast<Eigen::Index>(nb));
+                        yb.resize(nb);
+                        wb.resize(static_cast<Eigen::Index>(nb));
+                    }
+                    for (std::size_t j = 0; j < nb; ++j) {
+                        const auto col = static_cast<Eigen::Index>(idx[s + j]);
+                        Xb.col(static_cast<Eigen::Index>(j)) = hd.X.col(col);
+                        yb[j] = hd.y[idx[s + j]];
+                        wb(static_cast<Eigen::Index>(j)) = hd.w(col);
+                    }
+                    last = mlp_loss(net, Xb, yb, wb, c.l2, &g);
+                    t += 1.0;
+                    const double c1 = 1.0 - std::pow(c.beta1, t), c2 = 1.0 - std::pow(c.beta2, t);
+                    auto adam = [&](auto& p, auto& mm, auto& vv, const auto& gg) {
+                        mm = c.beta1 * mm + (1.0 - c.beta1) * gg;
+                        vv = c.beta2 * vv + (1.0 - c.beta2) * gg.cwiseProduct(gg);
+                        p.array() -= c.learning_rate * (mm.array() / c1) / ((vv.array() / c2).sqrt() + c.epsilon);
+                    };
+                    for (std::size_t i = 0; i < net.weights.size(); ++i) {
+                        adam(net.weights[i], m1.weights[i], m2.weights[i], g.weights[i]);
+                        adam(net.biases[i], m1.biases[i], m2.biases[i], g.biases[i]);
+                    }
                 }
             }
-        }
-        for (const auto& W : net.weights)
-            if (!W.allFinite()) throw numerical_error(std::string(who) + ": training diverged (non-finite weights)");
-        if (report) {
-            report->final_loss.push_back(last);
-            report->iterations.push_back(c.epochs);
-        }
-        heads.push_back(std::move(net));
-    }
-    return {std::move(lay), std::move(heads)};
+            for (const auto& W : net.weights)
+                if (!W.allFinite()) throw numerical_error(std::string(who) + ": training diverged (non-finite weights)");
+            return std::tuple{std::move(net), last, c.epochs};
+        });
 }
 
 }  // namespace l2s::learn

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <deque>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <Eigen/Core>
@@ -156,23 +157,15 @@ policy::softmax_linear<Scalar> train_softmax_linear(const dataset& d, const soft
     require_config(c.max_iterations >= 1, who, "max_iterations", ">= 1", double(c.max_iterations));
     require_config(c.gradient_tolerance > 0.0, who, "gradient_tolerance", "> 0", c.gradient_tolerance);
     require_config(c.history >= 1, who, "history", ">= 1", double(c.history));
-    auto lay = detail::make_layout(d, c.layout, who);
-    std::vector<policy::softmax_linear_head> heads;
-    if (report) *report = {};
-    for (std::size_t h = 0; h < lay.num_heads(); ++h) {
-        auto hd = detail::collect(d, lay, h, c.cost_weighted);
-        detail::check_labels(hd, who);
-        softmax_objective obj(hd.X, hd.y, hd.w, hd.levels, c.l2);
-        auto r = detail::minimise_lbfgs(obj, vec::Zero(obj.num_params()), c.max_iterations, c.gradient_tolerance,
-                                        c.history);
-        const auto L = static_cast<Eigen::Index>(hd.levels), F = hd.X.rows();
-        heads.push_back({Eigen::Map<const mat>(r.x.data(), L, F), r.x.tail(L)});
-        if (report) {
-            report->final_loss.push_back(r.value);
-            report->iterations.push_back(r.iterations);
-        }
-    }
-    return {std::move(lay), std::move(heads)};
+    return detail::train_heads<policy::softmax_linear<Scalar>, policy::softmax_linear_head>(
+        d, c.layout, c.cost_weighted, who, report, [&](const detail::head_data& hd, std::size_t) {
+            softmax_objective obj(hd.X, hd.y, hd.w, hd.levels, c.l2);
+            auto r = detail::minimise_lbfgs(obj, vec::Zero(obj.num_params()), c.max_iterations,
+                                            c.gradient_tolerance, c.history);
+            const auto L = static_cast<Eigen::Index>(hd.levels), F = hd.X.rows();
+            policy::softmax_linear_head head{Eigen::Map<const mat>(r.x.data(), L, F), r.x.tail(L)};
+            return std::tuple{std::move(head), r.value, r.iterations};
+        });
 }
 
 }  // namespace l2s::learn

@@ -46,8 +46,7 @@ public:
     cart_tree(island_layout layout, std::vector<cart_head> heads)
         : base(std::move(layout), "l2s::policy::cart_tree"), heads_(std::move(heads)) {
         constexpr const char* who = "l2s::policy::cart_tree";
-        const auto& lh = this->levels_of_head();
-        require_size(who, "heads", static_cast<Eigen::Index>(heads_.size()), static_cast<Eigen::Index>(lh.size()));
+        const auto& lh = this->check_heads(heads_.size(), who);
         for (std::size_t h = 0; h < heads_.size(); ++h) {
             const auto& t = heads_[h];
             const auto n = static_cast<Eigen::Index>(t.size());

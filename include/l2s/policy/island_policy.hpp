@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/policy/feature_map.hpp>
 #include <l2s/sim/observation.hpp>
@@ -149,6 +150,11 @@ protected:
         for (double sc : layout_.scaler.scale) inv_scale_.push_back(1.0 / sc);
     }
     [[nodiscard]] const std::vector<std::size_t>& levels_of_head() const noexcept { return levels_of_head_; }
+    /// Checks that a model supplies one head per layout head; returns the levels of each head.
+    [[nodiscard]] const std::vector<std::size_t>& check_heads(std::size_t count, std::string_view who) const {
+        require_size(who, "heads", static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(levels_of_head_.size()));
+        return levels_of_head_;
+    }
 
 private:
     /// Scaled features of island k into z (counts clamped inputs).

@@ -33,8 +33,7 @@ public:
     mlp(island_layout layout, std::vector<mlp_head> heads)
         : base(std::move(layout), "l2s::policy::mlp"), heads_(std::move(heads)) {
         constexpr const char* who = "l2s::policy::mlp";
-        const auto& lh = this->levels_of_head();
-        require_size(who, "heads", static_cast<Eigen::Index>(heads_.size()), static_cast<Eigen::Index>(lh.size()));
+        const auto& lh = this->check_heads(heads_.size(), who);
         w_.resize(heads_.size());
         b_.resize(heads_.size());
         for (std::size_t h = 0; h < heads_.size(); ++h) {

@@ -35,8 +35,7 @@ public:
     softmax_linear(island_layout layout, std::vector<softmax_linear_head> heads)
         : base(std::move(layout), "l2s::policy::softmax_linear"), heads_(std::move(heads)) {
         constexpr const char* who = "l2s::policy::softmax_linear";
-        const auto& lh = this->levels_of_head();
-        require_size(who, "heads", static_cast<Eigen::Index>(heads_.size()), static_cast<Eigen::Index>(lh.size()));
+        const auto& lh = this->check_heads(heads_.size(), who);
         for (std::size_t h = 0; h < heads_.size(); ++h) {
             const auto& hd = heads_[h];
             require_size(who, "head weights rows", hd.weights.rows(), static_cast<Eigen::Index>(lh[h]));
