@@ -96,9 +96,10 @@ public:
         std::array<Scalar, max_width> p;  // written before read
         std::array<double, feature_map::num_features> raw;
         std::array<Scalar, feature_map::num_features> z;
+        std::size_t bad = 0;  // added to the shared counter once per decision
         for (std::size_t k = 0; k < num_islands(); ++k) {
             layout_.features.extract(o, state_, chip, k, raw);
-            clamped_.add(scale(raw.data(), z.data()));
+            bad += scale(raw.data(), z.data());
             feature_map::commit_island(raw, k, state_);  // island k's history is not read again this call
             const auto& d = static_cast<const Derived&>(*this);
             const std::size_t h = layout_.head_of_island[k];
@@ -111,6 +112,7 @@ public:
             if (k < a.size()) a[k] = static_cast<level_t>(best);
         }
         state_.primed = true;
+        clamped_.add(bad);
     }
 
     /// Writes K × L_max probabilities, island-major (out[k·L_max + l]), zero beyond L_k; uses but does not
@@ -118,13 +120,15 @@ public:
     void probabilities(const sim::observation& o, std::span<double> out) const noexcept {
         const auto chip = layout_.features.summarise(o);
         std::array<Scalar, max_width> p;  // written before read
+        std::size_t bad = 0;
         for (std::size_t k = 0; k < num_islands(); ++k) {
-            island_probabilities(o, chip, k, p.data());
+            bad += island_probabilities(o, chip, k, p.data());
             for (std::size_t l = 0; l < lmax_; ++l) {
                 const std::size_t i = k * lmax_ + l;
                 if (i < out.size()) out[i] = l < num_levels(k) ? static_cast<double>(p[l]) : 0.0;
             }
         }
+        clamped_.add(bad);
     }
 
     /// Level probabilities (L_k entries into p) of island k for raw features (F values): the scaler and
@@ -157,13 +161,6 @@ protected:
     }
 
 private:
-    /// Scaled features of island k into z (counts clamped inputs).
-    void island_features(const sim::observation& o, const feature_map::chip_summary& chip, std::size_t k,
-                         Scalar* z) const noexcept {
-        std::array<double, feature_map::num_features> raw;
-        layout_.features.extract(o, state_, chip, k, raw);
-        clamped_.add(scale(raw.data(), z));
-    }
     std::size_t scale(const double* raw, Scalar* z) const noexcept {
         std::size_t bad = 0;
         const double* m = layout_.scaler.mean.data();
@@ -172,11 +169,15 @@ private:
             bad += standard_scaler::scale_one(raw[j], m[j], inv[j], layout_.scaler.clip, z[j]);
         return bad;
     }
-    void island_probabilities(const sim::observation& o, const feature_map::chip_summary& chip, std::size_t k,
-                              Scalar* p) const noexcept {
+    /// Level probabilities of island k into p; returns the number of clamped inputs.
+    std::size_t island_probabilities(const sim::observation& o, const feature_map::chip_summary& chip, std::size_t k,
+                                     Scalar* p) const noexcept {
+        std::array<double, feature_map::num_features> raw;
         std::array<Scalar, feature_map::num_features> z;
-        island_features(o, chip, k, z.data());
+        layout_.features.extract(o, state_, chip, k, raw);
+        const std::size_t bad = scale(raw.data(), z.data());
         static_cast<const Derived&>(*this).head_probabilities(layout_.head_of_island[k], z.data(), p);
+        return bad;
     }
     island_layout layout_;
     std::vector<std::size_t> levels_of_head_;
