@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: MIT
+// l2s/problems.hpp: umbrella header for l2s::problems (shared optimisation test problems).
+#pragma once
+#include <l2s/problems/analytic.hpp>
