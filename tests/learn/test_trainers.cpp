@@ -254,3 +254,50 @@ TEST_CASE("cost-sensitive training weights samples by their cost spread") {
     weighted.feature_probabilities(d.features(0, 0), 0, p.data());
     CHECK(p[1] > 0.5);
 }
+
+TEST_CASE("trained policies see at decision time exactly the features they were trained on") {
+    // record features with a separate feature map along a trajectory (as dagger does), train, then
+    // replay the trajectory through the policy: probabilities from observations == from stored features
+    policy::feature_map fm(3, {4, 4, 4});
+    auto st = fm.make_state();
+    learn::dataset d({4, 4, 4});
+    std::vector<sim::observation> traj;
+    rng_type rng(9);
+    std::normal_distribution<double> g(0.0, 1.0);
+    sim::observation o;
+    o.resize(3);
+    o.num_intervals = 40;
+    o.interval_time_s = 1e-3;
+    std::vector<double> f(3 * 32);
+    for (std::size_t t = 0; t < 40; ++t) {
+        o.interval = t;
+        for (std::size_t k = 0; k < 3; ++k) {
+            o.utilisation[k] = 0.5 + 0.3 * g(rng);
+            o.ipc[k] = 1.0 + 0.2 * g(rng);
+            o.temp_c[k] = 60.0 + 5.0 * g(rng);
+            o.level[k] = level_t(t % 4);
+        }
+        const auto chip = fm.summarise(o);
+        std::vector<level_t> y(3);
+        for (std::size_t k = 0; k < 3; ++k) {
+            fm.extract(o, st, chip, k, std::span<double>(f.data() + k * 32, 32));
+            y[k] = level_t(o.utilisation[k] > 0.5 ? 3 : 0);
+        }
+        fm.commit(o, st);
+        d.append(f, y);
+        traj.push_back(o);
+    }
+    auto p = learn::train_softmax_linear(d);
+    CHECK(learn::accuracy(p, d) > 0.9);
+    std::vector<double> pr(12);
+    sim::action a(3);
+    std::array<double, 256> q{};
+    for (std::size_t t = 0; t < traj.size(); ++t) {
+        p.probabilities(traj[t], pr);
+        for (std::size_t k = 0; k < 3; ++k) {
+            p.feature_probabilities(d.features(t, k), k, q.data());
+            for (std::size_t l = 0; l < 4; ++l) CHECK(pr[k * 4 + l] == q[l]);
+        }
+        p.act(traj[t], a);
+    }
+}
