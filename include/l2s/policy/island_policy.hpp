@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <l2s/core/checks.hpp>
@@ -165,8 +166,15 @@ private:
         std::size_t bad = 0;
         const double* m = layout_.scaler.mean.data();
         const double* inv = inv_scale_.data();
-        for (std::size_t j = 0; j < feature_map::num_features; ++j)
-            bad += standard_scaler::scale_one(raw[j], m[j], inv[j], layout_.scaler.clip, z[j]);
+        if constexpr (std::is_same_v<Scalar, double>) {
+            for (std::size_t j = 0; j < feature_map::num_features; ++j)
+                bad += standard_scaler::scale_one(raw[j], m[j], inv[j], layout_.scaler.clip, z[j]);
+        } else {  // scale in double, then convert: each loop vectorises on its own, the mixed one does not
+            std::array<double, feature_map::num_features> zd;
+            for (std::size_t j = 0; j < feature_map::num_features; ++j)
+                bad += standard_scaler::scale_one(raw[j], m[j], inv[j], layout_.scaler.clip, zd[j]);
+            for (std::size_t j = 0; j < feature_map::num_features; ++j) z[j] = static_cast<Scalar>(zd[j]);
+        }
         return bad;
     }
     /// Level probabilities of island k into p; returns the number of clamped inputs.
