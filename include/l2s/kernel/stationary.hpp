@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+// l2s/kernel/stationary.hpp: stationary ARD kernels (squared exponential, Matérn 3/2, Matérn 5/2).
+//
+// All three are k(x, y) = σ_f² φ(r²) with r² = Σ_i u_i², u = (x − y)/ℓ (Rasmussen & Williams, Gaussian
+// Processes for Machine Learning, MIT Press 2006, §4.2). θ = (log ℓ_1 … log ℓ_d, log σ_f²).
+// ∂k/∂log ℓ_i = σ_f² ψ(r²) u_i² with ψ = −2 dφ/dr², and ∂k/∂log σ_f² = k.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <l2s/core/checks.hpp>
+#include <l2s/core/error.hpp>
+#include <l2s/core/types.hpp>
+#include <l2s/kernel/concepts.hpp>
+
+namespace l2s::kernel {
+
+namespace profile {
+/// Squared exponential: φ = exp(−r²/2), ψ = φ.
+struct squared_exponential {
+    static constexpr const char* name = "l2s::kernel::se_ard";
+    [[nodiscard]] static double value(double r2) noexcept { return std::exp(-0.5 * r2); }
+    [[nodiscard]] static double slope(double r2) noexcept { return std::exp(-0.5 * r2); }
+};
+/// Matérn 3/2: with r = √(3r²), φ = (1 + r) e^{−r}, ψ = 3 e^{−r}.
+struct matern32 {
+    static constexpr const char* name = "l2s::kernel::matern32_ard";
+    [[nodiscard]] static double value(double r2) noexcept {
+        const double r = std::sqrt(3.0 * r2);
+        return (1.0 + r) * std::exp(-r);
+    }
+    [[nodiscard]] static double slope(double r2) noexcept { return 3.0 * std::exp(-std::sqrt(3.0 * r2)); }
+};
+/// Matérn 5/2: with r = √(5r²), φ = (1 + r + r²/3) e^{−r}, ψ = (5/3)(1 + r) e^{−r}.
+struct matern52 {
+    static constexpr const char* name = "l2s::kernel::matern52_ard";
+    [[nodiscard]] static double value(double r2) noexcept {
+        const double r = std::sqrt(5.0 * r2);
+        return (1.0 + r + r * r / 3.0) * std::exp(-r);
+    }
+    [[nodiscard]] static double slope(double r2) noexcept {
+        const double r = std::sqrt(5.0 * r2);
+        return (5.0 / 3.0) * (1.0 + r) * std::exp(-r);
+    }
+};
+}  // namespace profile
+
+/// A stationary ARD kernel σ_f² φ(r²), r² = ‖(x − y)/ℓ‖². An aggregate: set the members directly
+/// (`kernel::se_ard{.log_length_scale = vec::Constant(5, std::log(0.2))}`) or use `from(ℓ, σ_f²)`.
+/// Batched `cross(X, Z)` is one GEMM on centred, scaled inputs (r² = ‖a‖² + ‖b‖² − 2aᵀb, clamped ≥ 0)
+/// followed by an element-wise map.  @see docs/kernel.md#stationary-ard-kernels
+template <class Profile>
+struct stationary_ard {
+    vec log_length_scale = vec::Zero(1);  ///< log ℓ_i, one per input dimension
+    double log_signal_variance = 0.0;     ///< log σ_f²
+
+    /// Builds the kernel from natural length-scales ℓ (all > 0) and signal variance σ_f² > 0;
+    /// throws invalid_config naming the field otherwise.
+    [[nodiscard]] static stationary_ard from(const vec& length_scale, double signal_variance = 1.0) {
+        const std::string who = std::string(Profile::name) + "::from";
+        require_config(length_scale.size() >= 1, who, "length_scale", "non-empty", 0.0);
+        for (Eigen::Index i = 0; i < length_scale.size(); ++i)
+            require_config(std::isfinite(length_scale(i)) && length_scale(i) > 0.0, who, "length_scale", "> 0 and finite",
+                           length_scale(i));
+        require_config(std::isfinite(signal_variance) && signal_variance > 0.0, who, "signal_variance", "> 0 and finite",
+                       signal_variance);
+        return {length_scale.array().log().matrix(), std::log(signal_variance)};
+    }
+
+    [[nodiscard]] double operator()(const vec& x, const vec& y) const {
+        return std::exp(log_signal_variance) * Profile::value(scaled(x, y).squaredNorm());
+    }
+    /// ∂k/∂θ in params() order.
+    [[nodiscard]] vec gradient(const vec& x, const vec& y) const {
+        const vec u = scaled(x, y);
+        const double r2 = u.squaredNorm(), sf2 = std::exp(log_signal_variance);
+        vec g(u.size() + 1);
+        g.head(u.size()) = (sf2 * Profile::slope(r2)) * u.array().square().matrix();
+        g(u.size()) = sf2 * Profile::value(r2);
+        return g;
+    }
+    /// K(X, Z), n × m, X d × n and Z d × m.
+    [[nodiscard]] mat cross(const mat& X, const mat& Z) const {
+        return std::exp(log_signal_variance) * squared_distances(X, Z).unaryExpr(&Profile::value);
+    }
+    /// The Gram matrix K(X, X) with an exact diagonal σ_f² and exact symmetry.
+    [[nodiscard]] mat gram(const mat& X) const {
+        mat K = cross(X, X);
+        K.diagonal().setConstant(std::exp(log_signal_variance));
+        K.template triangularView<Eigen::StrictlyUpper>() = K.transpose();
+        return K;
+    }
+    /// k(z, z) = σ_f² for every column of Z.
+    [[nodiscard]] vec diag(const mat& Z) const { return vec::Constant(Z.cols(), std::exp(log_signal_variance)); }
+    /// Σ_ab W_ab ∂K_ab/∂θ_j for every j, fused: O(d n²), no n × n × p tensor.
+    /// With M = W ∘ σ_f² ψ(R²) and s the scaled i-th coordinates, Σ M_ab (s_a − s_b)² =
+    /// Σ_a s_a² (row_a + col_a)(M) − 2 sᵀMs.
+    [[nodiscard]] vec gram_gradient_dot(const mat& X, const mat& W) const {
+        const double sf2 = std::exp(log_signal_variance);
+        const mat R2 = squared_distances(X, X);
+        const mat M = W.cwiseProduct(sf2 * R2.unaryExpr(&Profile::slope));
+        const mat Xs = inverse_length_scale().asDiagonal() * X;
+        const vec sums = M.rowwise().sum() + M.colwise().sum().transpose();
+        vec g(num_params());
+        const Eigen::Index d = log_length_scale.size();
+        g.head(d) = Xs.array().square().matrix() * sums - 2.0 * (Xs * M).cwiseProduct(Xs).rowwise().sum();
+        g(d) = sf2 * W.cwiseProduct(R2.unaryExpr(&Profile::value)).sum();
+        return g;
+    }
+
+    [[nodiscard]] std::size_t num_params() const noexcept {
+        return static_cast<std::size_t>(log_length_scale.size()) + 1;
+    }
+    [[nodiscard]] std::size_t dim() const noexcept { return static_cast<std::size_t>(log_length_scale.size()); }
+    [[nodiscard]] vec params() const {
+        vec t(log_length_scale.size() + 1);
+        t << log_length_scale, log_signal_variance;
+        return t;
+    }
+    /// Sets θ; throws dimension_mismatch on a wrong size, non_finite_observation on NaN/Inf (kernel unchanged).
+    void set_params(const vec& t) {
+        const std::string who = std::string(Profile::name) + "::set_params";
+        require_size(who, "theta", t.size(), static_cast<Eigen::Index>(num_params()));
+        require_finite(who, "theta", t);
+        log_length_scale = t.head(t.size() - 1);
+        log_signal_variance = t(t.size() - 1);
+    }
+    [[nodiscard]] std::vector<param_kind> param_kinds() const {
+        std::vector<param_kind> k(num_params(), param_kind::log_length_scale);
+        k.back() = param_kind::log_signal_variance;
+        return k;
+    }
+
+private:  // member functions only: the type stays an aggregate
+    [[nodiscard]] vec inverse_length_scale() const { return (-log_length_scale).array().exp().matrix(); }
+    [[nodiscard]] vec scaled(const vec& x, const vec& y) const { return (x - y).cwiseProduct(inverse_length_scale()); }
+    /// r²(X_i, Z_j) by one GEMM on inputs centred at X's mean (less cancellation) and scaled by 1/ℓ.
+    [[nodiscard]] mat squared_distances(const mat& X, const mat& Z) const {
+        const vec il = inverse_length_scale();
+        if (X.rows() != il.size() || Z.rows() != il.size())
+            throw dimension_mismatch(std::string(Profile::name) + ": inputs have " +
+                                     std::to_string(X.rows() != il.size() ? X.rows() : Z.rows()) +
+                                     " rows, expected " + std::to_string(il.size()));
+        const vec c = X.cols() > 0 ? vec(X.rowwise().mean()) : vec(vec::Zero(il.size()));
+        const mat Xs = il.asDiagonal() * (X.colwise() - c);
+        const mat Zs = il.asDiagonal() * (Z.colwise() - c);
+        mat R2 = -2.0 * (Xs.transpose() * Zs);
+        R2.colwise() += Xs.colwise().squaredNorm().transpose();
+        R2.rowwise() += Zs.colwise().squaredNorm();
+        return R2.cwiseMax(0.0);
+    }
+};
+
+/// Squared-exponential ARD: k = σ_f² exp(−r²/2).  @see docs/kernel.md#se_ard
+using se_ard = stationary_ard<profile::squared_exponential>;
+/// Matérn-3/2 ARD: k = σ_f² (1 + √3 r) exp(−√3 r).  @see docs/kernel.md#matern32_ard
+using matern32_ard = stationary_ard<profile::matern32>;
+/// Matérn-5/2 ARD: k = σ_f² (1 + √5 r + 5r²/3) exp(−√5 r) (the library default).  @see docs/kernel.md#matern52_ard
+using matern52_ard = stationary_ard<profile::matern52>;
+
+static_assert(DifferentiableKernel<se_ard>);
+static_assert(DifferentiableKernel<matern32_ard>);
+static_assert(DifferentiableKernel<matern52_ard>);
+
+}  // namespace l2s::kernel
