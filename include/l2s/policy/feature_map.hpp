@@ -68,6 +68,7 @@ public:
         for (auto l : levels_)
             require_config(l >= 1 && l <= max_width, "l2s::policy::feature_map", "levels_per_island", "in [1, 256]",
                            static_cast<double>(l));
+        for (auto l : levels_) level_scale_.push_back(l > 1 ? 1.0 / double(l - 1) : 0.0);
     }
 
     [[nodiscard]] const feature_map_config& cfg() const noexcept { return cfg_; }
@@ -85,9 +86,11 @@ public:
     /// Chip-wide aggregates shared by every island (features 26–31).
     struct chip_summary {
         std::array<double, 6> values{};
+        double inv_interval_s = 0.0;  ///< 1 / interval_time_s (0 when the interval time is not positive)
     };
     [[nodiscard]] chip_summary summarise(const sim::observation& o) const noexcept {
         chip_summary c;
+        c.inv_interval_s = o.interval_time_s > 0.0 ? 1.0 / o.interval_time_s : 0.0;
         const std::size_t k_obs = std::min(o.utilisation.size(), o.ipc.size());
         double u = 0.0, ipc = 0.0;
         for (std::size_t k = 0; k < k_obs; ++k) {
@@ -105,7 +108,7 @@ public:
     void extract(const sim::observation& o, const feature_state& s, const chip_summary& chip, std::size_t k,
                  std::span<double> out) const noexcept {
         std::array<double, num_base> b{};
-        base_signals(o, k, b);
+        base_signals(o, k, chip.inv_interval_s, b);
         const bool fresh = !s.primed || o.interval == 0 || s.previous.size() < (k + 1) * num_base;
         for (std::size_t j = 0; j < num_base; ++j) {
             out[j] = b[j];
@@ -114,8 +117,7 @@ public:
             out[num_base + j] = std::isfinite(prev) ? b[j] - prev : 0.0;
             out[2 * num_base + j] = std::isfinite(m) ? cfg_.ewma_alpha * b[j] + (1.0 - cfg_.ewma_alpha) * m : b[j];
         }
-        const double lmax = k < levels_.size() ? double(levels_[k] - 1) : 1.0;
-        out[24] = k < o.level.size() ? (lmax > 0 ? double(o.level[k]) / lmax : 0.0) : nan();
+        out[24] = k < o.level.size() && k < level_scale_.size() ? double(o.level[k]) * level_scale_[k] : nan();
         out[25] = k < o.active_cores.size() ? double(o.active_cores[k]) : nan();
         for (std::size_t j = 0; j < chip.values.size(); ++j) out[26 + j] = chip.values[j];
     }
@@ -147,7 +149,8 @@ private:
     static double at(const std::vector<T>& v, std::size_t k) noexcept {
         return k < v.size() ? static_cast<double>(v[k]) : nan();
     }
-    static void base_signals(const sim::observation& o, std::size_t k, std::array<double, num_base>& b) noexcept {
+    static void base_signals(const sim::observation& o, std::size_t k, double inv_interval_s,
+                             std::array<double, num_base>& b) noexcept {
         b[0] = at(o.utilisation, k);
         b[1] = at(o.ipc, k);
         b[2] = at(o.mem_per_instr, k);
@@ -155,11 +158,12 @@ private:
         b[4] = at(o.power_w, k);
         b[5] = at(o.temp_c, k);
         b[6] = at(o.freq_hz, k) * 1e-9;
-        b[7] = o.interval_time_s > 0.0 ? at(o.busy_time_s, k) / o.interval_time_s : 0.0;
+        b[7] = at(o.busy_time_s, k) * inv_interval_s;
     }
 
     feature_map_config cfg_;
     std::vector<std::size_t> levels_;
+    std::vector<double> level_scale_;  ///< 1 / (L_k − 1), 0 for a single level
 };
 
 /// Standard scaler z = clamp((x − mean) / scale, ±clip); NaN → 0. Fitted on training features and stored
