@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <deque>
+#include <limits>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -14,6 +14,7 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
+#include <l2s/detail/lbfgs.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/policy/softmax_linear.hpp>
 
@@ -73,81 +74,8 @@ private:
     double l2_;
 };
 
-namespace detail {
-
-/// Result of minimise_lbfgs.
-struct lbfgs_result {
-    vec x;
-    double value = 0.0;
-    std::size_t iterations = 0;
-    bool converged = false;
-};
-
-/// Unconstrained L-BFGS (Nocedal & Wright, Numerical Optimization, alg. 7.4/7.5) with Armijo
-/// backtracking; f(x, &g) returns the value and writes the gradient.
-template <class F>
-lbfgs_result minimise_lbfgs(F&& f, vec x, std::size_t max_iter, double gtol, std::size_t history) {
-    vec g;
-    double fx = f(x, &g);
-    std::deque<vec> S, Y;
-    std::deque<double> rho;
-    lbfgs_result r;
-    for (r.iterations = 0; r.iterations < max_iter; ++r.iterations) {
-        if (g.lpNorm<Eigen::Infinity>() <= gtol) {
-            r.converged = true;
-            break;
-        }
-        vec q = g;  // two-loop recursion
-        std::vector<double> alpha(S.size());
-        for (std::size_t j = S.size(); j-- > 0;) {
-            alpha[j] = rho[j] * S[j].dot(q);
-            q -= alpha[j] * Y[j];
-        }
-        if (!S.empty()) q *= S.back().dot(Y.back()) / Y.back().squaredNorm();
-        for (std::size_t j = 0; j < S.size(); ++j) q += S[j] * (alpha[j] - rho[j] * Y[j].dot(q));
-        vec d = -q;
-        double slope = g.dot(d);
-        if (!(slope < 0.0)) {  // not a descent direction: restart from steepest descent
-            S.clear(); Y.clear(); rho.clear();
-            d = -g;
-            slope = -g.squaredNorm();
-        }
-        double step = S.empty() ? std::min(1.0, 1.0 / std::max(1e-12, g.lpNorm<Eigen::Infinity>())) : 1.0;
-        vec xn, gn;
-        double fn = 0.0;
-        bool ok = false;
-        for (int bt = 0; bt < 40; ++bt, step *= 0.5) {
-            xn = x + step * d;
-            fn = f(xn, &gn);
-            if (std::isfinite(fn) && fn <= fx + 1e-4 * step * slope) {
-                ok = true;
-                break;
-            }
-        }
-        if (!ok) break;  // no decrease possible at machine precision
-        vec s = xn - x, yv = gn - g;
-        const double sy = s.dot(yv);
-        if (sy > 1e-12 * s.norm() * yv.norm()) {
-            S.push_back(std::move(s)); Y.push_back(std::move(yv)); rho.push_back(1.0 / sy);
-            if (S.size() > history) { S.pop_front(); Y.pop_front(); rho.pop_front(); }
-        }
-        const double decrease = fx - fn;
-        x = std::move(xn); g = std::move(gn); fx = fn;
-        if (decrease <= 1e-15 * std::max(1.0, std::abs(fx))) {
-            r.converged = g.lpNorm<Eigen::Infinity>() <= gtol * 100;
-            ++r.iterations;
-            break;
-        }
-    }
-    r.x = std::move(x);
-    r.value = fx;
-    return r;
-}
-
-}  // namespace detail
-
-/// Fits one softmax-linear head per head of the layout by L-BFGS on softmax_objective (convex; starts
-/// at 0, so the result is deterministic). Throws invalid_config / invalid_argument / dimension_mismatch
+/// Fits one softmax-linear head per head of the layout by L-BFGS (l2s::detail::lbfgs_minimise, unbounded)
+/// on softmax_objective (convex; starts at 0, so the result is deterministic). Throws invalid_config / invalid_argument / dimension_mismatch
 /// on bad configuration or data.  @see docs/learn.md#softmax_linear
 template <class Scalar = double>
 policy::softmax_linear<Scalar> train_softmax_linear(const dataset& d, const softmax_trainer_config& c = {},
@@ -160,8 +88,15 @@ policy::softmax_linear<Scalar> train_softmax_linear(const dataset& d, const soft
     return detail::train_heads<policy::softmax_linear<Scalar>, policy::softmax_linear_head>(
         d, c.layout, c.cost_weighted, who, report, [&](const detail::head_data& hd, std::size_t) {
             softmax_objective obj(hd.X, hd.y, hd.w, hd.levels, c.l2);
-            auto r = detail::minimise_lbfgs(obj, vec::Zero(obj.num_params()), c.max_iterations,
-                                            c.gradient_tolerance, c.history);
+            const auto n = obj.num_params();
+            const double inf = std::numeric_limits<double>::infinity();
+            l2s::detail::lbfgs_config oc;
+            oc.history = c.history;
+            oc.max_iterations = c.max_iterations;
+            oc.max_evaluations = 20 * c.max_iterations;
+            oc.gradient_tolerance = c.gradient_tolerance;
+            auto r = l2s::detail::lbfgs_minimise([&](const vec& x, vec& g) { return obj(x, &g); }, vec::Zero(n),
+                                                 vec::Constant(n, -inf), vec::Constant(n, inf), oc);
             const auto L = static_cast<Eigen::Index>(hd.levels), F = hd.X.rows();
             policy::softmax_linear_head head{Eigen::Map<const mat>(r.x.data(), L, F), r.x.tail(L)};
             return std::tuple{std::move(head), r.value, r.iterations};
