@@ -301,3 +301,17 @@ TEST_CASE("trained policies see at decision time exactly the features they were 
         p.act(traj[t], a);
     }
 }
+
+TEST_CASE("trainers: the article's MLP settings, full length, are reproducible and accurate" * doctest::test_suite("slow")) {
+    rng_type rng(10);
+    auto train = synthetic(2000, 2, 3, rng, linear_rule);
+    auto test = synthetic(500, 2, 3, rng, linear_rule);
+    for (const auto& cfg : {learn::mlp_trainer_config::article_2x20(), learn::mlp_trainer_config::article_1x5()}) {
+        auto a = learn::train_mlp(train, cfg), b = learn::train_mlp(train, cfg);
+        for (std::size_t i = 0; i < a.heads()[0].weights.size(); ++i)
+            CHECK(a.heads()[0].weights[i] == b.heads()[0].weights[i]);
+        const double acc = learn::accuracy(a, test);
+        MESSAGE("hidden " << cfg.hidden.size() << " x " << cfg.hidden[0] << ": held-out accuracy " << acc);
+        CHECK(acc > 0.93);
+    }
+}
