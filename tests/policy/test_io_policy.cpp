@@ -41,6 +41,7 @@ void round_trip(const P& p, std::size_t K) {
     auto any = io::load_any_policy(text);
     CHECK(any.kind() == std::string(P::kind));
     check_identical(p, any, K);
+    CHECK(io::save_policy(any) == text);  // an any_policy saves what it holds
 }
 
 }  // namespace
@@ -95,6 +96,7 @@ TEST_CASE("io::policy: malformed documents, other schemas, versions, kinds and s
     CHECK_THROWS_AS((void)io::load_policy<S>(bad([](auto& j) { j["layout"].erase("scaler"); })), io_error);
     CHECK_THROWS_AS((void)io::load_any_policy(bad([](auto& j) { j["kind"] = "mystery"; })), io_error);
     CHECK_THROWS_AS((void)io::load_any_policy(bad([](auto& j) { j["scalar"] = "half"; })), io_error);
+    CHECK_THROWS_AS((void)io::save_policy(policy::any_policy{}), io_error);
     const auto t = io::policy_to_json(test::random_tree(2, 8, rng, 3));
     auto jt = t;
     jt["heads"][0]["left"][0] = 0;  // a cycle

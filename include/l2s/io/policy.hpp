@@ -174,6 +174,25 @@ template <class P>
     return j;
 }
 
+/// The document of the policy an any_policy holds (any shipped kind and scalar); io_error for a custom
+/// policy type, which has no saved form.
+[[nodiscard]] inline nlohmann::json policy_to_json(const policy::any_policy& p) {
+    nlohmann::json j;
+    auto try_one = [&](auto tag) {
+        using P = typename decltype(tag)::type;
+        if (const P* q = p.target<P>(); q && j.is_null()) j = policy_to_json(*q);
+    };
+    try_one(std::type_identity<policy::softmax_linear<double>>{});
+    try_one(std::type_identity<policy::softmax_linear<float>>{});
+    try_one(std::type_identity<policy::mlp<double>>{});
+    try_one(std::type_identity<policy::mlp<float>>{});
+    try_one(std::type_identity<policy::cart_tree<double>>{});
+    try_one(std::type_identity<policy::cart_tree<float>>{});
+    try_one(std::type_identity<policy::fixed_level>{});
+    if (j.is_null()) throw io_error("l2s::io::save_policy: the any_policy holds a " + p.kind() + ", which has no saved form");
+    return j;
+}
+
 /// Serialises p (see policy_to_json) to a string.
 template <class P>
 [[nodiscard]] std::string save_policy(const P& p) {
