@@ -29,6 +29,7 @@
 #include <l2s/gp/detail/cholesky.hpp>
 #include <l2s/kernel/concepts.hpp>
 #include <l2s/kernel/stationary.hpp>
+#include <l2s/mean/adaptive.hpp>
 #include <l2s/mean/basic.hpp>
 #include <l2s/mean/concepts.hpp>
 
@@ -142,7 +143,8 @@ public:
         mu0_.head(n) = mean_values(mean_, X);
         L_.topLeftCorner(n, n) = L;
         refresh_targets();
-        report(ev, obs...);
+        events_ = std::move(ev);
+        report(events_, obs...);
     }
 
     /// Appends one observation in O(n²) (a new row of L). With a window, the oldest point is dropped first.
@@ -315,7 +317,8 @@ public:
             L_.topLeftCorner(n_, n_) = L;
             refresh_targets();
         }
-        report(ev, obs...);
+        events_ = std::move(ev);
+        report(events_, obs...);
     }
 
     /// Log marginal likelihood and gradient at θ_gp without changing the GP (+∞-free: throws
@@ -480,10 +483,15 @@ private:
     /// z = standardised residuals, α = K_y⁻¹ z, cached log marginal likelihood.
     void refresh_targets() {
         if (n_ == 0) {
+            if constexpr (requires { mean_.update(vec()); }) mean_.update(vec());
             shift_ = 0.0;
             scale_ = 1.0;
             lml_ = 0.0;
             return;
+        }
+        if constexpr (requires { mean_.update(y_.head(n_)); }) {  // data-dependent prior means
+            mean_.update(y_.head(n_));
+            mu0_.head(n_) = mean_values(mean_, X_.leftCols(n_));
         }
         const vec r = y_.head(n_) - mu0_.head(n_);
         shift_ = 0.0;
@@ -633,5 +641,6 @@ private:
 
 static_assert(Surrogate<exact_gp<kernel::matern52_ard>>);
 static_assert(Surrogate<exact_gp<kernel::se_ard, mean::constant>>);
+static_assert(Surrogate<exact_gp<kernel::matern52_ard, mean::data_mean>>);
 
 }  // namespace l2s::gp
