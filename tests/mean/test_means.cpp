@@ -1,4 +1,6 @@
 // tests/mean/test_means.cpp: prior mean functions.
+#include <type_traits>
+
 #include <doctest/doctest.h>
 
 #include <l2s/mean.hpp>
@@ -16,7 +18,7 @@ TEST_CASE("mean functions: values and batched forms") {
     dm.update(vec());
     CHECK(dm.value == 0.0);
     const mean::model_prior mp{[](const vec& x) { return x(0) * x(0) + x(1); }};
-    static_assert(MeanFunction<decltype(mp)>);
+    static_assert(MeanFunction<std::remove_const_t<decltype(mp)>>);
     const vec v = mean_values(mp, X);
     CHECK(v == vec{{1.0, 2.0, 5.0}});
     static_assert(!MeanFunction<int>);
