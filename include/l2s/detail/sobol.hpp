@@ -15,15 +15,16 @@
 
 namespace l2s::detail {
 
-/// Sobol generator in d ≤ 21 dimensions. next() returns the next point in [0, 1)^d, starting after the
-/// origin. An optional digital shift (XOR with one random 32-bit word per dimension) randomises the set while
+/// Sobol generator in d ≤ 21 dimensions. next() returns the next point in [0, 1)^d, starting with the origin
+/// unless skip_origin (the unshifted origin is a poor design point; with a digital shift, keep it so that the
+/// first 2^m points form a (t, m, d)-net). An optional digital shift (XOR with one random 32-bit word per dimension) randomises the set while
 /// keeping its stratification.
 class sobol_sequence {
 public:
     static constexpr std::size_t max_dim = 21;
     static constexpr int bits = 32;
 
-    explicit sobol_sequence(std::size_t d) : d_(d) {
+    explicit sobol_sequence(std::size_t d, bool skip_origin = true) : d_(d), emit_origin_(!skip_origin) {
         if (d == 0 || d > max_dim)
             throw invalid_argument("l2s::detail::sobol_sequence: dimension must be in [1, 21] (got " + std::to_string(d) + ")");
         struct poly { unsigned s, a; std::array<std::uint32_t, 7> m; };
@@ -54,6 +55,12 @@ public:
 
     /// The next point (the origin is skipped). Throws numerical_error after 2^32 − 1 points.
     [[nodiscard]] vec next() {
+        if (emit_origin_) {
+            emit_origin_ = false;
+            vec x(static_cast<Eigen::Index>(d_));
+            for (std::size_t j = 0; j < d_; ++j) x(static_cast<Eigen::Index>(j)) = static_cast<double>(shift_[j]) * 0x1p-32;
+            return x;
+        }
         if (index_ == ~std::uint32_t{0}) throw numerical_error("l2s::detail::sobol_sequence::next: sequence exhausted");
         // Gray code: flip the direction number of the lowest zero bit of the current index.
         int c = 0;
@@ -69,6 +76,7 @@ public:
 
 private:
     std::size_t d_;
+    bool emit_origin_ = false;
     std::uint32_t index_ = 0;
     std::array<std::array<std::uint32_t, bits>, max_dim> v_{};
     std::array<std::uint32_t, max_dim> state_{};

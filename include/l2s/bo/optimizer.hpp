@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: MIT
+// l2s/bo/optimizer.hpp: the ask/tell Bayesian-optimisation driver, its serialisable state and run().
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <l2s/acquisition/concepts.hpp>
+#include <l2s/acquisition/constrained.hpp>
+#include <l2s/acquisition/kriging_believer.hpp>
+#include <l2s/acquisition/score.hpp>
+#include <l2s/bo/design.hpp>
+#include <l2s/bo/observers.hpp>
+#include <l2s/core/checks.hpp>
+#include <l2s/core/concepts.hpp>
+#include <l2s/core/error.hpp>
+#include <l2s/core/observer.hpp>
+#include <l2s/gp/concepts.hpp>
+#include <l2s/opt/concepts.hpp>
+#include <l2s/space/concepts.hpp>
+
+namespace l2s::bo {
+
+/// Tunables of bo::optimizer.  @see docs/bo.md#optimizer_config
+struct optimizer_config {
+    sense goal = sense::minimize;              ///< minimise costs (default) or maximise utilities
+    std::size_t initial_points = 10;          ///< size of the initial design, ≥ 1
+    design_kind initial_design = design_kind::sobol;  ///< kind of the initial design
+    std::size_t relearn_every = 5;            ///< relearn hyperparameters every this many evaluations (0: never)
+    std::size_t num_constraints = 0;          ///< constraint values per tell (g ≤ 0 feasible), one model each
+    bool noisy_objective = false;             ///< incumbent = best posterior mean at feasible data, not best value
+    bool normalise_inputs = true;             ///< give the model unit-cube inputs when the space has to_unit
+    bool avoid_duplicates = true;             ///< on finite spaces, replace a pick already observed or pending
+    double target_value = std::numeric_limits<double>::quiet_NaN();  ///< run() stops once best reaches it (NaN: off)
+    std::size_t patience = 0;                 ///< run() stops after this many evaluations without improvement (0: off)
+
+    void validate() const {
+        constexpr const char* who = "l2s::bo::optimizer";
+        require_config(initial_points >= 1, who, "initial_points", ">= 1", static_cast<double>(initial_points));
+        require_config(!std::isinf(target_value), who, "target_value", "finite or NaN", target_value);
+    }
+};
+
+/// Everything needed to resume an optimizer: data, pending picks, design, hyperparameters. RNGs stay with the
+/// caller. Serialised by l2s/io/bo.hpp.  @see docs/bo.md#state
+struct optimizer_state {
+    optimizer_config config;
+    mat X;                    ///< d × n observed points (space coordinates)
+    vec y;                    ///< n objective values (raw units)
+    mat constraints;          ///< num_constraints × n constraint values
+    mat pending;              ///< d × p points asked but not told
+    mat design;               ///< d × m initial design
+    std::size_t design_next = 0;   ///< design columns already handed out
+    std::size_t learned_at = 0;    ///< n at the last hyperparameter relearning (0: never)
+    vec theta;                     ///< objective model parameters (empty if the model has none)
+    std::vector<vec> constraint_theta;  ///< per constraint model
+};
+
+/// Result of optimizer::run.
+struct run_result {
+    vec best_x;                ///< best feasible point (empty if none)
+    double best_value = 0.0;   ///< its value (raw units)
+    std::size_t evaluations = 0;
+    bool stopped_early = false;  ///< an observer, the target or the patience criterion ended the run
+};
+
+namespace detail {
+template <class M> concept has_params = requires(const M& cm, M& m, const vec& t) {
+    { cm.params() } -> std::convertible_to<vec>;
+    m.set_params(t);
+};
+template <class M, class Rng> concept learns_hyperparameters = requires(M& m, Rng& rng) { m.learn_hyperparameters(rng); };
+template <class S> concept unit_normalisable = requires(const S& s, const vec& x) {
+    { s.to_unit(x) } -> std::convertible_to<vec>;
+};
+template <class O, class F, class S, class Rng> concept takes_starts = requires(const O& o, F& f, const S& s, Rng& rng, const mat& st) {
+    { o.maximize(f, s, rng, st) } -> std::convertible_to<opt::maximize_result>;
+};
+template <class A, class M> concept constrained_scoring = requires(const A& a, const M& m, std::span<const M> c, const mat& X,
+                                                                   const acquisition::context& ctx) {
+    { a(m, c, X, ctx) } -> std::convertible_to<vec>;
+};
+template <class M> concept has_last_events = requires(const M& m) { m.last_events(); };
+}  // namespace detail
+
+/// Ask/tell Bayesian optimisation: an initial design, then points maximising the acquisition on the surrogate
+/// of the utility (−cost under sense::minimize). Costs are minimised by default; acquisitions are maximised.
+/// `ask` returns the next point (it stays *pending*, as a fantasy observation at the posterior mean, until told);
+/// `ask_batch(q)` returns q points by kriging believer; `tell` adds observations and rejects bad input with a
+/// typed error, leaving the optimizer unchanged. Hyperparameters are relearnt every `relearn_every` evaluations
+/// (from the first full design on), after which the model is refit from scratch.  @see docs/bo.md#optimizer
+template <class S, class M, class A, class O>
+class optimizer {
+    static_assert(SearchSpace<S>, "l2s::bo::optimizer<S, M, A, O>: S must model l2s::SearchSpace (see docs/concepts.md#searchspace)");
+    static_assert(Surrogate<M>, "l2s::bo::optimizer<S, M, A, O>: M must model l2s::Surrogate (see docs/concepts.md#surrogate)");
+    static_assert(PointwiseAcquisition<A> || ModelAcquisitionFor<A, M> || detail::constrained_scoring<A, M>,
+                  "l2s::bo::optimizer<S, M, A, O>: A must model l2s::PointwiseAcquisition or l2s::ModelAcquisitionFor<A, M> "
+                  "(see docs/concepts.md#pointwiseacquisition)");
+    static_assert(AcquisitionOptimizerFor<O, S>,
+                  "l2s::bo::optimizer<S, M, A, O>: O must model l2s::AcquisitionOptimizerFor<O, S> (see docs/concepts.md#acquisitionoptimizerfor)");
+
+public:
+    using config = optimizer_config;
+    using space_type = S;
+    using model_type = M;
+    using acquisition_type = A;
+    using inner_type = O;
+
+    /// The model must hold no data (its current hyperparameters are the starting point).
+    optimizer(S space, M model, A acquisition = {}, O inner = {}, config cfg = {})
+        : space_(std::move(space)), prototype_(std::move(model)), acq_(std::move(acquisition)), inner_(std::move(inner)),
+          cfg_(std::move(cfg)), model_(prototype_) {
+        cfg_.validate();
+        if (prototype_.size() != 0) throw invalid_argument("l2s::bo::optimizer: the model must be empty");
+        constraint_models_.assign(cfg_.num_constraints, prototype_);
+        clear_data();
+    }
+
+    // ---- queries ----
+    [[nodiscard]] const config& cfg() const noexcept { return cfg_; }
+    [[nodiscard]] const S& space() const noexcept { return space_; }
+    [[nodiscard]] const M& model() const noexcept { return model_; }
+    [[nodiscard]] const std::vector<M>& constraint_models() const noexcept { return constraint_models_; }
+    [[nodiscard]] const A& acquisition() const noexcept { return acq_; }
+    [[nodiscard]] const O& inner() const noexcept { return inner_; }
+    [[nodiscard]] std::size_t dim() const noexcept { return space_.dim(); }
+    [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(y_.size()); }
+    [[nodiscard]] const mat& observed_x() const noexcept { return X_; }
+    [[nodiscard]] const vec& observed_y() const noexcept { return y_; }
+    [[nodiscard]] const mat& observed_constraints() const noexcept { return G_; }
+    [[nodiscard]] const mat& pending() const noexcept { return pending_; }
+    /// Index of the best feasible observation (raw value, in the configured sense), or −1 if none is feasible.
+    [[nodiscard]] Eigen::Index best_index() const {
+        Eigen::Index best = -1;
+        for (Eigen::Index j = 0; j < y_.size(); ++j)
+            if (feasible(j) && (best < 0 || utility(y_(j)) > utility(y_(best)))) best = j;
+        return best;
+    }
+    [[nodiscard]] bool has_feasible() const { return best_index() >= 0; }
+    /// Best feasible point; throws not_ready when there is none.
+    [[nodiscard]] vec best_x() const { return X_.col(require_best("best_x")); }
+    /// Best feasible value (raw units); throws not_ready when there is none.
+    [[nodiscard]] double best_value() const { return y_(require_best("best_value")); }
+
+    /// The serialisable state.
+    [[nodiscard]] optimizer_state state() const {
+        optimizer_state s{cfg_, X_, y_, G_, pending_, design_, design_next_, learned_at_, vec(), {}};
+        if constexpr (detail::has_params<M>) {
+            s.theta = model_.params();
+            for (const auto& c : constraint_models_) s.constraint_theta.push_back(c.params());
+        }
+        return s;
+    }
+
+    // ---- ask ----
+
+    /// The next point to evaluate (it becomes pending). Initial-design points first, then the acquisition's
+    /// maximiser on the model with pending points as fantasies.
+    template <class Rng>
+    [[nodiscard]] vec ask(Rng& rng) {
+        const mat b = ask_batch(1, rng);
+        return b.col(0);
+    }
+
+    /// q points to evaluate (all become pending): design points while the design lasts, then kriging-believer
+    /// picks (each earlier pick added as a fantasy at the posterior mean).
+    template <class Rng>
+    [[nodiscard]] mat ask_batch(std::size_t q, Rng& rng) {
+        if (q == 0) throw invalid_argument("l2s::bo::optimizer::ask_batch: q must be >= 1");
+        const auto d = static_cast<Eigen::Index>(dim());
+        mat out(d, static_cast<Eigen::Index>(q));
+        std::size_t k = 0;
+        for (; k < q && in_design_phase(); ++k) {
+            if (design_.cols() == 0) design_ = make_design(cfg_.initial_design, space_, cfg_.initial_points, rng);
+            vec x = design_.col(static_cast<Eigen::Index>(design_next_++));
+            if (is_duplicate(x)) x = fresh_sample(x, rng);
+            add_pending(x);
+            out.col(static_cast<Eigen::Index>(k)) = x;
+        }
+        if (k == q) return out;
+        relearn_if_due(rng);
+        M model = model_;
+        std::vector<M> cmodels = constraint_models_;
+        for (Eigen::Index p = 0; p < pending_.cols(); ++p) fantasise(model, cmodels, pending_.col(p));
+        for (; k < q; ++k) {
+            vec x = pick(model, cmodels, rng);
+            add_pending(x);
+            out.col(static_cast<Eigen::Index>(k)) = x;
+            if (k + 1 < q) fantasise(model, cmodels, x);
+        }
+        return out;
+    }
+
+    /// The acquisition's scores at the columns of X (space coordinates) on the current model and pending
+    /// fantasies (for inspection and benchmarks).
+    template <class Rng>
+    [[nodiscard]] vec score(const mat& X, Rng& rng) const {
+        M model = model_;
+        std::vector<M> cmodels = constraint_models_;
+        for (Eigen::Index p = 0; p < pending_.cols(); ++p) fantasise(model, cmodels, pending_.col(p));
+        return score_on(model, cmodels, X, context_for(model), rng);
+    }
+
+    // ---- tell ----
+
+    /// Adds one observation (and its constraint values, g ≤ 0 feasible). Throws dimension_mismatch,
+    /// non_finite_observation or invalid_argument (x outside the space), leaving the optimizer unchanged.
+    void tell(const vec& x, double y, const vec& constraints = vec()) {
+        validate_observation("l2s::bo::optimizer::tell", x, y, constraints);
+        commit(x, y, constraints);
+    }
+    /// Adds observations (columns of X, entries of y, columns of G); all are validated before any is added.
+    void tell(const mat& X, const vec& y, const mat& G = mat()) {
+        constexpr const char* who = "l2s::bo::optimizer::tell";
+        require_size(who, "y", y.size(), X.cols());
+        if (cfg_.num_constraints > 0) {
+            require_size(who, "constraint rows", G.rows(), static_cast<Eigen::Index>(cfg_.num_constraints));
+            require_size(who, "constraint columns", G.cols(), X.cols());
+        }
+        for (Eigen::Index j = 0; j < X.cols(); ++j)
+            validate_observation(who, X.col(j), y(j), cfg_.num_constraints > 0 ? vec(G.col(j)) : vec());
+        for (Eigen::Index j = 0; j < X.cols(); ++j) commit(X.col(j), y(j), cfg_.num_constraints > 0 ? vec(G.col(j)) : vec());
+    }
+
+    /// Replaces the whole state (validated first: invalid_argument / dimension_mismatch / non_finite_observation,
+    /// object unchanged). The models are rebuilt exactly as the original built them, so the restored optimizer
+    /// makes the same suggestions as the original for the same RNG.
+    void restore(const optimizer_state& s) {
+        constexpr const char* who = "l2s::bo::optimizer::restore";
+        s.config.validate();
+        const auto d = static_cast<Eigen::Index>(dim());
+        const Eigen::Index n = s.y.size();
+        if (s.X.cols() > 0 || n > 0) require_size(who, "X rows", s.X.rows(), d);
+        require_size(who, "X columns", s.X.cols(), n);
+        require_size(who, "constraint rows", s.constraints.rows(), static_cast<Eigen::Index>(s.config.num_constraints));
+        if (s.config.num_constraints > 0) require_size(who, "constraint columns", s.constraints.cols(), n);
+        if (s.pending.cols() > 0) require_size(who, "pending rows", s.pending.rows(), d);
+        if (s.design.cols() > 0) require_size(who, "design rows", s.design.rows(), d);
+        if (s.design_next > static_cast<std::size_t>(s.design.cols()))
+            throw invalid_argument(std::string(who) + ": design_next exceeds the design size");
+        if (s.learned_at > static_cast<std::size_t>(n)) throw invalid_argument(std::string(who) + ": learned_at exceeds n");
+        require_finite(who, "X", s.X);
+        require_finite(who, "y", s.y);
+        require_finite(who, "constraints", s.constraints);
+        require_finite(who, "pending", s.pending);
+        require_finite(who, "design", s.design);
+        M model = prototype_;
+        std::vector<M> cmodels(s.config.num_constraints, prototype_);
+        if constexpr (detail::has_params<M>) {
+            if (s.theta.size() > 0) model.set_params(s.theta);
+            if (!s.constraint_theta.empty()) {
+                require_size(who, "constraint_theta", static_cast<Eigen::Index>(s.constraint_theta.size()),
+                             static_cast<Eigen::Index>(s.config.num_constraints));
+                for (std::size_t c = 0; c < cmodels.size(); ++c) cmodels[c].set_params(s.constraint_theta[c]);
+            }
+        }
+        optimizer next = *this;
+        next.cfg_ = s.config;
+        next.X_ = s.X;
+        next.y_ = s.y;
+        next.G_ = s.constraints;
+        next.pending_ = s.pending.cols() > 0 ? s.pending : mat(d, 0);
+        next.design_ = s.design.cols() > 0 ? s.design : mat(d, 0);
+        next.design_next_ = s.design_next;
+        next.learned_at_ = s.learned_at;
+        next.model_ = std::move(model);
+        next.constraint_models_ = std::move(cmodels);
+        next.rebuild_models();
+        *this = std::move(next);
+    }
+
+    /// Drops every observation, pending point and the design (hyperparameters are kept).
+    void clear_data() {
+        const auto d = static_cast<Eigen::Index>(dim());
+        X_.resize(d, 0);
+        y_.resize(0);
+        G_.resize(static_cast<Eigen::Index>(cfg_.num_constraints), 0);
+        pending_.resize(d, 0);
+        design_.resize(d, 0);
+        design_next_ = 0;
+        learned_at_ = 0;
+        model_ = prototype_;
+        constraint_models_.assign(cfg_.num_constraints, prototype_);
+    }
+
+    // ---- run ----
+
+    /// Evaluates `objective(x)` budget times (ask, evaluate, tell). The objective returns a double, or, with
+    /// constraints, anything with members `value` (double) and `constraints` (vec). Observers get on_start,
+    /// on_evaluation(const evaluation&), on_numerical_event (from the models), on_iteration(const iteration&)
+    /// (may return control::stop) and on_finish.
+    template <class F, class Rng, class... Obs>
+    run_result run(F&& objective, std::size_t budget, Rng& rng, Obs&... obs) {
+        constexpr bool observed = sizeof...(Obs) > 0;
+        if constexpr (observed)
+            (void)notify_each([](auto& o) { if constexpr (requires { o.on_start(); }) o.on_start(); }, obs...);
+        run_result r;
+        std::size_t since_improvement = 0;
+        double best_u = -std::numeric_limits<double>::infinity();
+        for (std::size_t i = 0; i < budget; ++i) {
+            const bool from_design = in_design_phase();
+            const vec x = ask(rng);
+            vec g;
+            double y = 0.0;
+            const auto out = objective(x);
+            if constexpr (std::is_convertible_v<decltype(out), double>) {
+                y = static_cast<double>(out);
+            } else {
+                y = out.value;
+                g = out.constraints;
+            }
+            tell(x, y, g);
+            if constexpr (observed && detail::has_last_events<M>)
+                for (const auto& e : model_.last_events()) notify(e, obs...);
+            ++r.evaluations;
+            const Eigen::Index b = best_index();
+            const double best = b >= 0 ? y_(b) : (cfg_.goal == sense::minimize ? 1.0 : -1.0) * std::numeric_limits<double>::infinity();
+            control c = control::proceed;
+            if constexpr (observed) {
+                const evaluation ev{i, &x, y, &g, best, from_design};
+                (void)notify_each([&ev](auto& o) { if constexpr (requires { o.on_evaluation(ev); }) o.on_evaluation(ev); }, obs...);
+                const iteration it{r.evaluations, best};
+                c = notify_each([&it](auto& o) {
+                    if constexpr (requires { o.on_iteration(it); }) return o.on_iteration(it);
+                }, obs...);
+            } else {
+                (void)from_design;
+            }
+            if (b >= 0 && utility(best) > best_u) {
+                best_u = utility(best);
+                since_improvement = 0;
+            } else {
+                ++since_improvement;
+            }
+            const bool target_hit = b >= 0 && !std::isnan(cfg_.target_value) && utility(best) >= utility(cfg_.target_value);
+            const bool patience_out = cfg_.patience > 0 && since_improvement >= cfg_.patience;
+            if (c == control::stop || target_hit || patience_out) {
+                r.stopped_early = i + 1 < budget;
+                break;
+            }
+        }
+        if (const Eigen::Index b = best_index(); b >= 0) {
+            r.best_x = X_.col(b);
+            r.best_value = y_(b);
+        } else {
+            r.best_value = std::numeric_limits<double>::quiet_NaN();
+        }
+        if constexpr (observed)
+            (void)notify_each([](auto& o) { if constexpr (requires { o.on_finish(); }) o.on_finish(); }, obs...);
+        return r;
+    }
+
+private:
+    [[nodiscard]] double utility(double y) const noexcept { return cfg_.goal == sense::minimize ? -y : y; }
+    [[nodiscard]] bool feasible(Eigen::Index j) const { return G_.rows() == 0 || (G_.col(j).array() <= 0.0).all(); }
+    [[nodiscard]] Eigen::Index require_best(const char* what) const {
+        const Eigen::Index b = best_index();
+        if (b < 0) throw not_ready(std::string("l2s::bo::optimizer::") + what + ": no feasible observation yet");
+        return b;
+    }
+    [[nodiscard]] bool in_design_phase() const {
+        return design_next_ < cfg_.initial_points &&
+               static_cast<std::size_t>(y_.size() + pending_.cols()) < cfg_.initial_points;
+    }
+    [[nodiscard]] vec to_model(const vec& x) const {
+        if constexpr (detail::unit_normalisable<S>) {
+            if (cfg_.normalise_inputs) return space_.to_unit(x);
+        }
+        return x;
+    }
+    [[nodiscard]] mat to_model(const mat& X) const {
+        if constexpr (detail::unit_normalisable<S>) {
+            if (cfg_.normalise_inputs) {
+                mat U(X.rows(), X.cols());
+                for (Eigen::Index j = 0; j < X.cols(); ++j) U.col(j) = space_.to_unit(X.col(j));
+                return U;
+            }
+        }
+        return X;
+    }
+    [[nodiscard]] bool is_duplicate(const vec& x) const {
+        if constexpr (FiniteSpace<S>) {
+            if (!cfg_.avoid_duplicates) return false;
+            for (Eigen::Index j = 0; j < X_.cols(); ++j)
+                if (X_.col(j) == x) return true;
+            for (Eigen::Index j = 0; j < pending_.cols(); ++j)
+                if (pending_.col(j) == x) return true;
+        }
+        (void)x;
+        return false;
+    }
+    template <class Rng>
+    [[nodiscard]] vec fresh_sample(const vec& x, Rng& rng) const {
+        if constexpr (FiniteSpace<S>) {
+            if (static_cast<std::uint64_t>(X_.cols() + pending_.cols()) >= static_cast<std::uint64_t>(space_.size())) return x;
+            for (int attempt = 0; attempt < 1000; ++attempt) {
+                vec y = space_.sample(rng);
+                if (!is_duplicate(y)) return y;
+            }
+        }
+        (void)rng;
+        return x;
+    }
+    void add_pending(const vec& x) {
+        pending_.conservativeResize(pending_.rows(), pending_.cols() + 1);
+        pending_.col(pending_.cols() - 1) = x;
+    }
+    void fantasise(M& model, std::vector<M>& cmodels, const vec& x) const {
+        const vec u = to_model(x);
+        if (model.size() > 0) model.add(u, model.predict(u).mean);
+        for (auto& c : cmodels)
+            if (c.size() > 0) c.add(u, c.predict(u).mean);
+    }
+    [[nodiscard]] acquisition::context context_for(const M& model) const {
+        acquisition::context c;
+        c.iteration = static_cast<std::size_t>(y_.size() + pending_.cols()) + 1;
+        c.dim = dim();
+        if constexpr (FiniteSpace<S>) c.num_candidates = static_cast<std::uint64_t>(space_.size());
+        vec u(y_.size());
+        for (Eigen::Index j = 0; j < y_.size(); ++j) u(j) = utility(y_(j));
+        if (cfg_.noisy_objective && model.size() > 0 && y_.size() > 0) {
+            const vec mu = model.predict(to_model(X_)).mean;
+            c.incumbent = acquisition::feasible_incumbent(mu.head(y_.size()), G_);
+        } else {
+            c.incumbent = acquisition::feasible_incumbent(u, G_);
+        }
+        return c;
+    }
+    template <class Rng>
+    [[nodiscard]] vec score_on(const M& model, const std::vector<M>& cmodels, const mat& X, const acquisition::context& c,
+                               Rng& rng) const {
+        const mat U = to_model(X);
+        if constexpr (detail::constrained_scoring<A, M>) {
+            return acq_(model, std::span<const M>(cmodels), U, c);
+        } else if constexpr (PointwiseAcquisition<A>) {
+            if (!cmodels.empty()) return acquisition::constrained<A>{acq_}(model, std::span<const M>(cmodels), U, c);
+            return acquisition::score(acq_, model, U, c, rng);
+        } else {
+            if (!cmodels.empty())
+                throw invalid_config("l2s::bo::optimizer: num_constraints > 0 needs a pointwise or constrained acquisition");
+            return acquisition::score(acq_, model, U, c, rng);
+        }
+    }
+    template <class Rng>
+    [[nodiscard]] vec pick(const M& model, const std::vector<M>& cmodels, Rng& rng) {
+        const acquisition::context c = context_for(model);
+        auto f = [&](const mat& X) { return score_on(model, cmodels, X, c, rng); };
+        opt::maximize_result r;
+        const Eigen::Index b = best_index();
+        if constexpr (detail::takes_starts<O, decltype(f), S, Rng>) {
+            r = b >= 0 ? inner_.maximize(f, space_, rng, mat(X_.col(b))) : inner_.maximize(f, space_, rng, mat());
+        } else {
+            r = inner_.maximize(f, space_, rng);
+        }
+        vec x = space_.project(r.x);
+        if (is_duplicate(x)) x = fresh_sample(x, rng);
+        return x;
+    }
+    template <class Rng>
+    void relearn_if_due(Rng& rng) {
+        if constexpr (detail::learns_hyperparameters<M, Rng>) {
+            const auto n = static_cast<std::size_t>(y_.size());
+            if (cfg_.relearn_every == 0 || n < std::max<std::size_t>(cfg_.initial_points, 2)) return;
+            if (learned_at_ != 0 && n - learned_at_ < cfg_.relearn_every) return;
+            M model = model_;
+            std::vector<M> cmodels = constraint_models_;
+            model.learn_hyperparameters(rng);
+            for (auto& c : cmodels) c.learn_hyperparameters(rng);
+            const mat U = to_model(X_);
+            model.fit(U, utilities());
+            for (std::size_t c = 0; c < cmodels.size(); ++c) cmodels[c].fit(U, vec(G_.row(static_cast<Eigen::Index>(c)).transpose()));
+            model_ = std::move(model);
+            constraint_models_ = std::move(cmodels);
+            learned_at_ = n;
+        } else {
+            (void)rng;
+        }
+    }
+    [[nodiscard]] vec utilities() const {
+        vec u(y_.size());
+        for (Eigen::Index j = 0; j < y_.size(); ++j) u(j) = utility(y_(j));
+        return u;
+    }
+    void validate_observation(const char* who, const vec& x, double y, const vec& g) const {
+        require_size(who, "x", x.size(), static_cast<Eigen::Index>(dim()));
+        require_finite(who, "x", x);
+        require_finite(who, "y", y);
+        require_size(who, "constraints", g.size(), static_cast<Eigen::Index>(cfg_.num_constraints));
+        require_finite(who, "constraints", g);
+        if (!space_.contains(x)) throw invalid_argument(std::string(who) + ": x is not a point of the search space");
+    }
+    /// Adds a validated observation; if a model update fails the models are rebuilt from the stored data
+    /// and the error is rethrown (the optimizer is then as before the call).
+    void commit(const vec& x, double y, const vec& g) {
+        const vec u = to_model(x);
+        try {
+            model_.add(u, utility(y));
+            for (std::size_t c = 0; c < constraint_models_.size(); ++c) constraint_models_[c].add(u, g(static_cast<Eigen::Index>(c)));
+        } catch (...) {
+            rebuild_models();
+            throw;
+        }
+        X_.conservativeResize(X_.rows(), X_.cols() + 1);
+        X_.col(X_.cols() - 1) = x;
+        y_.conservativeResize(y_.size() + 1);
+        y_(y_.size() - 1) = y;
+        G_.conservativeResize(G_.rows(), G_.cols() + 1);
+        if (G_.rows() > 0) G_.col(G_.cols() - 1) = g;
+        for (Eigen::Index j = 0; j < pending_.cols(); ++j)
+            if (pending_.col(j) == x) {
+                const Eigen::Index tail = pending_.cols() - j - 1;
+                if (tail > 0) pending_.middleCols(j, tail) = mat(pending_.rightCols(tail));
+                pending_.conservativeResize(pending_.rows(), pending_.cols() - 1);
+                break;
+            }
+    }
+    /// Rebuilds the models from the stored data exactly as they were built: a fit of the first learned_at
+    /// points (the last relearning), then one add per later point.
+    void rebuild_models() {
+        M model = prototype_;
+        std::vector<M> cmodels(constraint_models_.size(), prototype_);
+        if constexpr (detail::has_params<M>) {
+            model.set_params(model_.params());
+            for (std::size_t c = 0; c < cmodels.size(); ++c) cmodels[c].set_params(constraint_models_[c].params());
+        }
+        const auto n0 = static_cast<Eigen::Index>(learned_at_);
+        const mat U = to_model(X_);
+        const vec u = utilities();
+        if (n0 > 0) {
+            model.fit(U.leftCols(n0), u.head(n0));
+            for (std::size_t c = 0; c < cmodels.size(); ++c)
+                cmodels[c].fit(U.leftCols(n0), vec(G_.row(static_cast<Eigen::Index>(c)).head(n0).transpose()));
+        }
+        for (Eigen::Index j = n0; j < U.cols(); ++j) {
+            model.add(U.col(j), u(j));
+            for (std::size_t c = 0; c < cmodels.size(); ++c) cmodels[c].add(U.col(j), G_(static_cast<Eigen::Index>(c), j));
+        }
+        model_ = std::move(model);
+        constraint_models_ = std::move(cmodels);
+    }
+
+    S space_;
+    M prototype_;
+    A acq_;
+    O inner_;
+    config cfg_;
+    M model_;
+    std::vector<M> constraint_models_;
+    mat X_, G_, pending_, design_;
+    vec y_;
+    std::size_t design_next_ = 0;
+    std::size_t learned_at_ = 0;
+};
+
+}  // namespace l2s::bo
