@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <l2s/sim/concepts.hpp>
 #include <l2s/sim/governors.hpp>
 
 #include "../support/data.hpp"
@@ -186,4 +188,86 @@ TEST_CASE("governors: userspace holds its resolved level; schedutil settles at 1
     const std::vector<std::uint8_t> idle{1};
     for (int i = 0; i < 5; ++i) s.step(util, idle);
     CHECK(s.freq_khz() == 800000);
+}
+
+namespace {
+/// A minimal environment: one island whose busy fraction is a fixed demand (cycles at f_max) / f.
+struct demand_env {
+    using observation_type = l2s::sim::observation;
+    using action_type = l2s::sim::action;
+    std::vector<double> freq_hz{2e8, 4e8, 8e8, 1e9};
+    double demand = 0.3;  // busy fraction at the top frequency
+    observation_type o;
+    const observation_type& reset(l2s::rng_type&) {
+        o.resize(1);
+        o.interval = 0;
+        o.level[0] = 3;
+        return o;
+    }
+    l2s::sim::step_outcome step(const action_type& a) {
+        o.level[0] = a[0];
+        o.freq_hz[0] = freq_hz[a[0]];
+        o.utilisation[0] = std::min(1.0, demand * freq_hz.back() / o.freq_hz[0]);
+        ++o.interval;
+        return {};
+    }
+    const observation_type& observe() const { return o; }
+    std::size_t num_islands() const { return 1; }
+    std::size_t num_levels(std::size_t) const { return freq_hz.size(); }
+};
+static_assert(l2s::Environment<demand_env>);
+static_assert(l2s::PolicyFor<l2s::sim::governor_policy, demand_env>);
+
+std::vector<l2s::level_t> roll(l2s::sim::governor_policy& g, demand_env& env, int T) {
+    l2s::rng_type rng(1);
+    g.reset();
+    l2s::sim::action a(1);
+    std::vector<l2s::level_t> out;
+    g.act(env.reset(rng), a);
+    for (int t = 0; t < T; ++t) {
+        out.push_back(a[0]);
+        env.step(a);
+        g.act(env.observe(), a);
+    }
+    return out;
+}
+}  // namespace
+
+TEST_CASE("governors: governor_policy drives an environment with kernel-like readings and cadence") {
+    demand_env env;
+    auto tables = std::vector<std::vector<double>>{env.freq_hz};
+    SUBCASE("schedutil settles at the lowest level with capacity for 1.25 x util") {
+        auto g = governor_policy::from_tables(tables, {1}, {.kind = governor_kind::schedutil});
+        const auto lv = roll(g, env, 20);
+        // util = 0.3·1024 = 307 → 383 → raw 374 MHz → 400 MHz (level 1): busy 0.75 there, util stays 307.
+        CHECK(lv.back() == 1);
+        CHECK(g.period_intervals() == 1);
+    }
+    SUBCASE("ondemand on the mainline cadence decides every 8 intervals, same cadence every interval") {
+        auto g = governor_policy::from_tables(tables, {4}, {.kind = governor_kind::ondemand});
+        CHECK(g.period_intervals() == 8);
+        const auto lv = roll(g, env, 17);
+        for (int t = 0; t < 8; ++t) CHECK(lv[static_cast<std::size_t>(t)] == 3);  // first decision after 8 intervals
+        // load 30 % → 200 + 0.30·800 = 440 MHz → closest 400 MHz
+        CHECK(lv[8] == 1);
+        CHECK(lv[16] == 1);
+        auto h = governor_policy::from_tables(tables, {4}, {.kind = governor_kind::ondemand, .cadence = governor_cadence::every_interval});
+        CHECK(h.period_intervals() == 1);
+        CHECK(roll(h, env, 3)[1] == 1);
+    }
+    SUBCASE("performance, powersave and userspace") {
+        CHECK(roll(*std::make_unique<governor_policy>(governor_policy::from_tables(tables, {1}, {.kind = governor_kind::powersave})), env, 3)
+                  .back() == 0);
+        auto p = governor_policy::from_tables(tables, {1}, {.kind = governor_kind::performance});
+        CHECK(roll(p, env, 3).back() == 3);
+        auto u = governor_policy::from_tables(tables, {1}, {.kind = governor_kind::userspace, .userspace_level = {2}});
+        CHECK(roll(u, env, 3).back() == 2);
+    }
+    SUBCASE("bad adapter configurations") {
+        CHECK_THROWS_AS(governor_policy::from_tables(tables, {1}, {.kind = governor_kind::userspace}), l2s::invalid_config);
+        CHECK_THROWS_AS(governor_policy::from_tables(tables, {1, 2}, {}), l2s::invalid_config);
+        CHECK_THROWS_AS(governor_policy::from_tables(tables, {1}, {.dbs_period_intervals = 0}), l2s::invalid_config);
+        CHECK_THROWS_AS(governor_policy::from_tables(tables, {1}, {.kind = governor_kind::ondemand, .ondemand = {.up_threshold = 101}}),
+                        l2s::invalid_config);
+    }
 }
