@@ -18,11 +18,16 @@
 namespace l2s::kernel {
 
 namespace profile {
+// A profile gives φ and ψ = −2 dφ/dr² for one r² (value, slope) and element-wise for a matrix of r²
+// (values, slopes: vectorised Eigen array expressions).
+
 /// Squared exponential: φ = exp(−r²/2), ψ = φ.
 struct squared_exponential {
     static constexpr const char* name = "l2s::kernel::se_ard";
     [[nodiscard]] static double value(double r2) noexcept { return std::exp(-0.5 * r2); }
     [[nodiscard]] static double slope(double r2) noexcept { return std::exp(-0.5 * r2); }
+    [[nodiscard]] static mat values(const mat& r2) { return (-0.5 * r2.array()).exp().matrix(); }
+    [[nodiscard]] static mat slopes(const mat& r2) { return values(r2); }
 };
 /// Matérn 3/2: with r = √(3r²), φ = (1 + r) e^{−r}, ψ = 3 e^{−r}.
 struct matern32 {
@@ -32,6 +37,11 @@ struct matern32 {
         return (1.0 + r) * std::exp(-r);
     }
     [[nodiscard]] static double slope(double r2) noexcept { return 3.0 * std::exp(-std::sqrt(3.0 * r2)); }
+    [[nodiscard]] static mat values(const mat& r2) {
+        const Eigen::ArrayXXd r = (3.0 * r2.array()).sqrt();
+        return ((1.0 + r) * (-r).exp()).matrix();
+    }
+    [[nodiscard]] static mat slopes(const mat& r2) { return (3.0 * (-(3.0 * r2.array()).sqrt()).exp()).matrix(); }
 };
 /// Matérn 5/2: with r = √(5r²), φ = (1 + r + r²/3) e^{−r}, ψ = (5/3)(1 + r) e^{−r}.
 struct matern52 {
@@ -43,6 +53,14 @@ struct matern52 {
     [[nodiscard]] static double slope(double r2) noexcept {
         const double r = std::sqrt(5.0 * r2);
         return (5.0 / 3.0) * (1.0 + r) * std::exp(-r);
+    }
+    [[nodiscard]] static mat values(const mat& r2) {
+        const Eigen::ArrayXXd r = (5.0 * r2.array()).sqrt();
+        return ((1.0 + r + r.square() / 3.0) * (-r).exp()).matrix();
+    }
+    [[nodiscard]] static mat slopes(const mat& r2) {
+        const Eigen::ArrayXXd r = (5.0 * r2.array()).sqrt();
+        return ((5.0 / 3.0) * (1.0 + r) * (-r).exp()).matrix();
     }
 };
 }  // namespace profile
@@ -83,7 +101,7 @@ struct stationary_ard {
     }
     /// K(X, Z), n × m, X d × n and Z d × m.
     [[nodiscard]] mat cross(const mat& X, const mat& Z) const {
-        return std::exp(log_signal_variance) * squared_distances(X, Z).unaryExpr(&Profile::value);
+        return std::exp(log_signal_variance) * Profile::values(squared_distances(X, Z));
     }
     /// The Gram matrix K(X, X) with an exact diagonal σ_f² and exact symmetry.
     [[nodiscard]] mat gram(const mat& X) const {
@@ -100,13 +118,13 @@ struct stationary_ard {
     [[nodiscard]] vec gram_gradient_dot(const mat& X, const mat& W) const {
         const double sf2 = std::exp(log_signal_variance);
         const mat R2 = squared_distances(X, X);
-        const mat M = W.cwiseProduct(sf2 * R2.unaryExpr(&Profile::slope));
+        const mat M = W.cwiseProduct(sf2 * Profile::slopes(R2));
         const mat Xs = inverse_length_scale().asDiagonal() * X;
         const vec sums = M.rowwise().sum() + M.colwise().sum().transpose();
         vec g(num_params());
         const Eigen::Index d = log_length_scale.size();
         g.head(d) = Xs.array().square().matrix() * sums - 2.0 * (Xs * M).cwiseProduct(Xs).rowwise().sum();
-        g(d) = sf2 * W.cwiseProduct(R2.unaryExpr(&Profile::value)).sum();
+        g(d) = sf2 * W.cwiseProduct(Profile::values(R2)).sum();
         return g;
     }
 

@@ -1,0 +1,177 @@
+// benchmarks/bench_gp.cpp: exact GP costs on the fixed workload of issue #3 §4.
+// d = 5, inputs uniform in [0,1]^5 (seed 20261123), y = Σ sin(3x_i) + 0.5 x_i² + N(0, 0.05²);
+// SE-ARD with ℓ = 1, σ_f² = 1, σ_n² = 0.01, zero mean, no standardisation; 1000 test points.
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include <benchmark/benchmark.h>
+
+#include <l2s/detail/lbfgs.hpp>
+#include <l2s/gp.hpp>
+
+namespace {
+
+using namespace l2s;
+using gp_t = gp::exact_gp<kernel::se_ard>;
+constexpr Eigen::Index dim = 5;
+
+struct workload {
+    mat X, Z;
+    vec y;
+};
+workload make_workload(Eigen::Index n) {
+    rng_type rng(20261123);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::normal_distribution<double> noise(0.0, 0.05);
+    workload w{mat(dim, n), mat(dim, 1000), vec(n)};
+    for (Eigen::Index j = 0; j < n; ++j) {
+        double f = 0.0;
+        for (Eigen::Index i = 0; i < dim; ++i) {
+            const double x = w.X(i, j) = u(rng);
+            f += std::sin(3.0 * x) + 0.5 * x * x;
+        }
+        w.y(j) = f + noise(rng);
+    }
+    for (Eigen::Index j = 0; j < w.Z.cols(); ++j)
+        for (Eigen::Index i = 0; i < dim; ++i) w.Z(i, j) = u(rng);
+    return w;
+}
+gp_t make_gp() {
+    gp::exact_gp_config c;
+    c.noise_variance = 0.01;
+    c.standardise_y = false;
+    return gp_t(kernel::se_ard::from(vec::Ones(dim), 1.0), {}, c);
+}
+gp_t fitted(const workload& w) {
+    gp_t g = make_gp();
+    g.fit(w.X, w.y);
+    return g;
+}
+
+void BM_fit(benchmark::State& s) {
+    const auto w = make_workload(s.range(0));
+    gp_t g = make_gp();
+    for (auto _ : s) {
+        g.fit(w.X, w.y);
+        benchmark::DoNotOptimize(g.log_marginal_likelihood());
+    }
+}
+void BM_predict_batch(benchmark::State& s) {
+    const auto w = make_workload(s.range(0));
+    const gp_t g = fitted(w);
+    for (auto _ : s) benchmark::DoNotOptimize(g.predict(w.Z));
+}
+void BM_predict_mean_only(benchmark::State& s) {
+    const auto w = make_workload(s.range(0));
+    const gp_t g = fitted(w);
+    for (auto _ : s) benchmark::DoNotOptimize(g.predict_mean(w.Z));
+}
+void BM_predict_loop(benchmark::State& s) {
+    const auto w = make_workload(s.range(0));
+    const gp_t g = fitted(w);
+    vec x(dim);
+    for (auto _ : s)
+        for (Eigen::Index j = 0; j < w.Z.cols(); ++j) {
+            x = w.Z.col(j);
+            benchmark::DoNotOptimize(g.predict(x));
+        }
+}
+/// One add at n − 1 → n (the added point is dropped again, untimed).
+void BM_add(benchmark::State& s) {
+    const auto w = make_workload(s.range(0));
+    const Eigen::Index n = w.X.cols();
+    gp_t g = make_gp();
+    g.fit(w.X.leftCols(n - 1), w.y.head(n - 1));
+    const vec x = w.X.col(n - 1);
+    for (auto _ : s) {
+        g.add(x, w.y(n - 1));
+        s.PauseTiming();
+        g.truncate(static_cast<std::size_t>(n - 1));
+        s.ResumeTiming();
+    }
+}
+/// One removal of the oldest point (the worst case, O(n²)); the point is put back untimed.
+void BM_remove(benchmark::State& s) {
+    const auto w = make_workload(s.range(0));
+    gp_t g = fitted(w);
+    for (auto _ : s) {
+        g.remove(0);
+        s.PauseTiming();
+        g.fit(w.X, w.y);
+        s.ResumeTiming();
+    }
+}
+/// Log likelihood at a new θ: refactorisation plus the O(n²) terms (what a hyperparameter search pays).
+void BM_lml(benchmark::State& s) {
+    const auto w = make_workload(s.range(0));
+    gp_t g = fitted(w);
+    const vec theta = g.params();
+    for (auto _ : s) {
+        g.set_params(theta);
+        benchmark::DoNotOptimize(g.log_marginal_likelihood());
+    }
+}
+/// Its gradient on the fitted GP: K_y⁻¹ (triangular inverse + triangular product) and the fused W ∘ ∂K sums.
+void BM_lml_gradient(benchmark::State& s) {
+    const auto w = make_workload(s.range(0));
+    const gp_t g = fitted(w);
+    for (auto _ : s) benchmark::DoNotOptimize(g.log_marginal_likelihood_gradient());
+}
+/// Hyperparameter fit, n = 200, one start (the initial θ above), 100 L-BFGS iterations at most.
+/// Counters: LML evaluations used, LML reached, and the evaluations a single run needs to come within 1e-2 of
+/// the best LML found by a 20-start search (computed once, untimed).
+void BM_hyperparameter_fit(benchmark::State& s) {
+    const auto w = make_workload(200);
+    gp::hyperopt_config hc;
+    hc.random_starts = 0;
+    hc.lbfgs.max_iterations = 100;
+    double reference = -std::numeric_limits<double>::infinity();
+    {
+        gp_t g = fitted(w);
+        gp::hyperopt_config wide = hc;
+        wide.random_starts = 19;
+        rng_type rng(1);
+        reference = g.learn_hyperparameters(rng, wide).log_marginal_likelihood;
+    }
+    std::size_t evals_to_reach = 0;
+    {
+        gp_t g = fitted(w);
+        std::size_t count = 0;
+        vec lo2 = vec::Constant(dim + 2, std::log(1e-2)), hi = vec::Constant(dim + 2, std::log(1e2));
+        lo2(dim + 1) = std::log(1e-6);
+        hi(dim + 1) = 0.0;
+        auto f = [&](const vec& t, vec& grad) {
+            const auto v = g.evaluate_log_marginal_likelihood(t);
+            ++count;
+            if (evals_to_reach == 0 && v.value >= reference - 1e-2) evals_to_reach = count;
+            grad = -v.gradient;
+            return -v.value;
+        };
+        (void)detail::lbfgs_minimise(f, g.params(), lo2, hi, hc.lbfgs);
+    }
+    gp::hyperopt_result r;
+    for (auto _ : s) {
+        s.PauseTiming();
+        gp_t g = fitted(w);
+        rng_type rng(1);
+        s.ResumeTiming();
+        r = g.learn_hyperparameters(rng, hc);
+    }
+    s.counters["evaluations"] = static_cast<double>(r.evaluations);
+    s.counters["lml"] = r.log_marginal_likelihood;
+    s.counters["reference_lml"] = reference;
+    s.counters["evals_to_1e-2"] = static_cast<double>(evals_to_reach);
+}
+
+}  // namespace
+
+BENCHMARK(BM_fit)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_predict_batch)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_predict_mean_only)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_predict_loop)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_add)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_remove)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_lml)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_lml_gradient)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_hyperparameter_fit)->Unit(benchmark::kMillisecond);
