@@ -250,7 +250,7 @@ TEST_CASE("governors: governor_policy drives an environment with kernel-like rea
         for (int t = 0; t < 8; ++t) CHECK(lv[static_cast<std::size_t>(t)] == 3);  // first decision after 8 intervals
         // load 30 % → 200 + 0.30·800 = 440 MHz → closest 400 MHz
         CHECK(lv[8] == 1);
-        CHECK(lv[16] == 1);
+        CHECK(lv[16] == 2);  // at 400 MHz the load is 75 % → 800 MHz: ondemand oscillates on this demand
         auto h = governor_policy::from_tables(tables, {4}, {.kind = governor_kind::ondemand, .cadence = governor_cadence::every_interval});
         CHECK(h.period_intervals() == 1);
         CHECK(roll(h, env, 3)[1] == 1);
