@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// l2s/io/json_util.hpp: Eigen vectors/matrices to and from JSON, with io_error on malformed input.
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <l2s/core/error.hpp>
+#include <l2s/core/types.hpp>
+
+namespace l2s::io::json_util {
+
+/// {"rows": r, "cols": c, "data": [column-major entries]}. Doubles are written with 17 significant digits, so
+/// they read back bit-identical.
+[[nodiscard]] inline nlohmann::json from_matrix(const mat& m) {
+    return {{"rows", m.rows()}, {"cols", m.cols()}, {"data", std::vector<double>(m.data(), m.data() + m.size())}};
+}
+/// The entries as a JSON array.
+[[nodiscard]] inline nlohmann::json from_vector(const vec& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
+
+/// Reads a matrix written by from_matrix; io_error("<who>: ...") when it is malformed.
+[[nodiscard]] inline mat to_matrix(const nlohmann::json& j, const std::string& who, const char* field) {
+    if (!j.is_object() || !j.contains("rows") || !j.contains("cols") || !j.contains("data"))
+        throw io_error(who + ": field '" + field + "' is not a {rows, cols, data} matrix");
+    const auto& jr = j.at("rows");
+    const auto& jc = j.at("cols");
+    if (!jr.is_number_integer() || !jc.is_number_integer() || jr.get<long long>() < 0 || jc.get<long long>() < 0)
+        throw io_error(who + ": field '" + field + "' has invalid rows/cols");
+    const auto r = static_cast<Eigen::Index>(jr.get<long long>()), c = static_cast<Eigen::Index>(jc.get<long long>());
+    const auto& d = j.at("data");
+    if (!d.is_array() || d.size() != static_cast<std::size_t>(r * c))
+        throw io_error(who + ": field '" + field + "' does not hold rows × cols numbers");
+    mat m(r, c);
+    for (std::size_t i = 0; i < d.size(); ++i) {
+        if (!d[i].is_number()) throw io_error(who + ": field '" + field + "' holds a non-number");
+        m.data()[i] = d[i].get<double>();
+    }
+    return m;
+}
+/// Reads a vector written by from_vector.
+[[nodiscard]] inline vec to_vector(const nlohmann::json& j, const std::string& who, const char* field) {
+    if (!j.is_array()) throw io_error(who + ": field '" + field + "' is not an array of numbers");
+    vec v(static_cast<Eigen::Index>(j.size()));
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        if (!j[i].is_number()) throw io_error(who + ": field '" + field + "' holds a non-number");
+        v(static_cast<Eigen::Index>(i)) = j[i].get<double>();
+    }
+    return v;
+}
+/// The member `key` of object j; io_error when j is not an object or lacks it.
+[[nodiscard]] inline const nlohmann::json& member(const nlohmann::json& j, const char* key, const std::string& who) {
+    if (!j.is_object() || !j.contains(key)) throw io_error(who + ": missing field '" + key + "'");
+    return j.at(key);
+}
+/// Reads member `key` as T; io_error on a missing field or a wrong type.
+template <class T>
+[[nodiscard]] T get(const nlohmann::json& j, const char* key, const std::string& who) {
+    const auto& v = member(j, key, who);
+    try {
+        return v.get<T>();
+    } catch (const nlohmann::json::exception&) {
+        throw io_error(who + ": field '" + key + "' has the wrong type");
+    }
+}
+
+}  // namespace l2s::io::json_util
