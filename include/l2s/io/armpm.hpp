@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+// l2s/io/armpm.hpp: reader of ARMPM measurement files (per-sample power, voltage, temperature and PMU
+// counts; header-named columns) and their grouping into executions.
+//
+// Format (kranik/ARMPM_BUILDMODEL, K. Nikov, BSD-3-Clause): line 1 is a header starting with '#', the
+// column names separated by tabs (or commas); every other line is one sample. One execution is a
+// contiguous block of rows with the same (benchmark, run, frequency). Columns are found by their header
+// names, so files with other event lists, clusters or sensors read the same.  @see docs/sim.md#profiler
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <istream>
+#include <limits>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include <l2s/core/error.hpp>
+
+namespace l2s::io {
+
+/// Which header names hold which quantity. A name matches when it equals the field or, for the
+/// `*_suffix` fields, when it ends with it (so "A15 Power(W)" and "A7 Power(W)" both read as power).
+struct armpm_columns_config {
+    std::string timestamp = "Timestamp";               ///< ns since an epoch
+    std::string benchmark = "Benchmark";               ///< benchmark name (text)
+    std::string run = "Run(#)";                        ///< run number
+    std::string freq_suffix = "Frequency(MHz)";        ///< cluster frequency, MHz
+    std::string power_suffix = "Power(W)";             ///< rail power, W
+    std::string voltage_suffix = "Voltage(V)";         ///< rail voltage, V
+    std::string temperature_suffix = "Temperature(C)"; ///< die temperature, °C
+    std::string cycles = "CPU_CYCLES";                 ///< PMU cycles (optional)
+    std::string instructions = "INST_RETIRED";         ///< PMU retired instructions (optional)
+};
+
+/// One ARMPM file in memory: column names, numeric columns (NaN where a cell is not a number) and the
+/// benchmark name of each row.
+struct armpm_table {
+    std::string source;                       ///< file name or caller-given name
+    int cores = 1;                            ///< cores used (from the file name, "<n>core")
+    std::vector<std::string> columns;         ///< header names, in file order
+    std::vector<std::vector<double>> values;  ///< values[c][row]
+    std::vector<std::string> benchmark;       ///< benchmark name per row
+
+    [[nodiscard]] std::size_t num_rows() const noexcept { return benchmark.size(); }
+    /// Index of the column named exactly `name`, or of the first one ending with it if `suffix`; npos if none.
+    [[nodiscard]] std::size_t find(std::string_view name, bool suffix = false) const noexcept {
+        for (std::size_t c = 0; c < columns.size(); ++c) {
+            const std::string_view h = columns[c];
+            if (h == name || (suffix && h.size() >= name.size() && h.substr(h.size() - name.size()) == name)) return c;
+        }
+        return npos;
+    }
+    [[nodiscard]] bool has(std::string_view name, bool suffix = false) const noexcept { return find(name, suffix) != npos; }
+    /// The column named `name` (see find); io_error naming it if absent.
+    [[nodiscard]] const std::vector<double>& column(std::string_view name, bool suffix = false) const {
+        const auto c = find(name, suffix);
+        if (c == npos) throw io_error("l2s::io::armpm_table::column: no column named '" + std::string(name) + "' in " + source);
+        return values[c];
+    }
+    static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+};
+
+/// Cores used, from a file name containing "<n>core" (e.g. "..._2core_el1_big.data"); 1 if absent.
+[[nodiscard]] inline int armpm_cores_from_name(const std::string& name) {
+    const std::regex re("([0-9]+)core");
+    std::smatch m;
+    if (std::regex_search(name, m, re)) return std::max(1, std::atoi(m[1].str().c_str()));
+    return 1;
+}
+
+namespace detail {
+inline std::vector<std::string> split_fields(const std::string& line, char sep) {
+    std::vector<std::string> out;
+    std::string cur;
+    std::istringstream is(line);
+    while (std::getline(is, cur, sep)) out.push_back(cur);
+    if (!line.empty() && line.back() == sep) out.emplace_back();
+    for (auto& s : out) {  // trim spaces and a CR
+        const auto b = s.find_first_not_of(" \r");
+        const auto e = s.find_last_not_of(" \r");
+        s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    }
+    return out;
+}
+inline double parse_number(const std::string& s) {
+    if (s.empty()) return std::numeric_limits<double>::quiet_NaN();
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    return end == s.c_str() + s.size() ? v : std::numeric_limits<double>::quiet_NaN();
+}
+}  // namespace detail
+
+/// Reads one ARMPM table from a stream. Throws io_error (naming `source` and the line) on a missing
+/// header, a row with the wrong number of fields, or a missing benchmark column.
+[[nodiscard]] inline armpm_table read_armpm(std::istream& in, std::string source, int cores = 1,
+                                           const armpm_columns_config& names = {}) {
+    const std::string who = "l2s::io::read_armpm: " + source;
+    armpm_table t;
+    t.source = std::move(source);
+    t.cores = cores;
+    std::string line;
+    if (!std::getline(in, line) || line.empty() || line[0] != '#') throw io_error(who + ": line 1 must be a header starting with '#'");
+    line.erase(0, 1);
+    const char sep = line.find('\t') != std::string::npos ? '\t' : ',';
+    t.columns = detail::split_fields(line, sep);
+    const auto bcol = t.find(names.benchmark);
+    if (bcol == armpm_table::npos) throw io_error(who + ": no '" + names.benchmark + "' column");
+    t.values.assign(t.columns.size(), {});
+    std::size_t lineno = 1;
+    while (std::getline(in, line)) {
+        ++lineno;
+        if (line.empty() || line == "\r") continue;
+        const auto f = detail::split_fields(line, sep);
+        if (f.size() != t.columns.size())
+            throw io_error(who + ": line " + std::to_string(lineno) + " has " + std::to_string(f.size()) + " fields, header has " +
+                           std::to_string(t.columns.size()));
+        for (std::size_t c = 0; c < f.size(); ++c) t.values[c].push_back(detail::parse_number(f[c]));
+        t.benchmark.push_back(f[bcol]);
+    }
+    return t;
+}
+
+/// Reads an ARMPM file; the core count comes from its name (armpm_cores_from_name).
+[[nodiscard]] inline armpm_table read_armpm_file(const std::filesystem::path& file, const armpm_columns_config& names = {}) {
+    std::ifstream in(file);
+    if (!in) throw io_error("l2s::io::read_armpm_file: cannot open " + file.string());
+    return read_armpm(in, file.filename().string(), armpm_cores_from_name(file.filename().string()), names);
+}
+
+/// One execution: a contiguous block of rows with the same (benchmark, run, frequency).
+struct armpm_run {
+    std::string benchmark;
+    int run = 0;
+    int cores = 1;
+    double freq_hz = 0.0;
+    double time_s = 0.0;        ///< last − first timestamp + one row spacing
+    double power_w = 0.0;       ///< mean rail power over the rows (evenly spaced)
+    double volt_v = 0.0;        ///< mean rail voltage
+    double temp_c = 0.0;        ///< mean temperature (NaN if no such column)
+    double cycles = 0.0;        ///< summed cycles (NaN if no such column)
+    double instructions = 0.0;  ///< summed retired instructions (NaN if no such column)
+    std::size_t rows = 0;
+    [[nodiscard]] double energy_j() const noexcept { return power_w * time_s; }
+};
+
+/// Groups a table into executions, in file order. The row spacing added to each run time is the median
+/// of the timestamp differences inside blocks. Throws io_error if a required column is missing or
+/// timestamps are not increasing within a block.
+[[nodiscard]] inline std::vector<armpm_run> armpm_runs(const armpm_table& t, const armpm_columns_config& names = {}) {
+    const std::string who = "l2s::io::armpm_runs: " + t.source;
+    const auto& ts = t.column(names.timestamp);
+    const auto& run = t.column(names.run);
+    const auto& f = t.column(names.freq_suffix, true);
+    const auto& p = t.column(names.power_suffix, true);
+    const auto& v = t.column(names.voltage_suffix, true);
+    const auto opt = [&](const std::string& n, bool suffix) { return t.has(n, suffix) ? &t.column(n, suffix) : nullptr; };
+    const auto* temp = opt(names.temperature_suffix, true);
+    const auto* cyc = opt(names.cycles, false);
+    const auto* ins = opt(names.instructions, false);
+    const std::size_t n = t.num_rows();
+    std::vector<std::pair<std::size_t, std::size_t>> blocks;
+    for (std::size_t i = 0; i < n; ++i) {
+        const bool same = i > 0 && t.benchmark[i] == t.benchmark[i - 1] && run[i] == run[i - 1] && f[i] == f[i - 1];
+        if (same) blocks.back().second = i + 1;
+        else blocks.emplace_back(i, i + 1);
+    }
+    std::vector<double> gaps;
+    for (const auto& [b, e] : blocks)
+        for (std::size_t i = b + 1; i < e; ++i) {
+            if (!(ts[i] > ts[i - 1])) throw io_error(who + ": timestamps not increasing at data row " + std::to_string(i + 1));
+            gaps.push_back((ts[i] - ts[i - 1]) * 1e-9);
+        }
+    double spacing = 0.0;
+    if (!gaps.empty()) {
+        std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+        spacing = gaps[gaps.size() / 2];
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<armpm_run> out;
+    out.reserve(blocks.size());
+    for (const auto& [b, e] : blocks) {
+        armpm_run r;
+        r.benchmark = t.benchmark[b];
+        r.run = static_cast<int>(run[b]);
+        r.cores = t.cores;
+        r.freq_hz = f[b] * 1e6;
+        r.rows = e - b;
+        r.time_s = (ts[e - 1] - ts[b]) * 1e-9 + spacing;
+        double sp = 0, sv = 0, st = 0, sc = 0, si = 0;
+        for (std::size_t i = b; i < e; ++i) {
+            sp += p[i];
+            sv += v[i];
+            if (temp) st += (*temp)[i];
+            if (cyc) sc += (*cyc)[i];
+            if (ins) si += (*ins)[i];
+        }
+        const double m = static_cast<double>(r.rows);
+        r.power_w = sp / m;
+        r.volt_v = sv / m;
+        r.temp_c = temp ? st / m : nan;
+        r.cycles = cyc ? sc : nan;
+        r.instructions = ins ? si : nan;
+        if (!std::isfinite(r.freq_hz) || !std::isfinite(r.power_w) || !std::isfinite(r.volt_v) || !std::isfinite(r.time_s))
+            throw io_error(who + ": non-numeric frequency, power, voltage or timestamp in the block of " + r.benchmark);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+/// Every `*.data` file of a folder whose header has the timestamp and benchmark columns (other files,
+/// such as a train/test split list, are skipped), in file-name order.
+[[nodiscard]] inline std::vector<armpm_table> read_armpm_folder(const std::filesystem::path& dir, const armpm_columns_config& names = {}) {
+    if (!std::filesystem::is_directory(dir)) throw io_error("l2s::io::read_armpm_folder: not a folder: " + dir.string());
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.path().extension() == ".data") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    std::vector<armpm_table> out;
+    for (const auto& f : files) {
+        std::ifstream in(f);
+        std::string header;
+        if (!std::getline(in, header) || header.find(names.timestamp) == std::string::npos || header.find(names.benchmark) == std::string::npos)
+            continue;
+        out.push_back(read_armpm_file(f, names));
+    }
+    return out;
+}
+
+}  // namespace l2s::io
