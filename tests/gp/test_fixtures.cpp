@@ -150,5 +150,19 @@ TEST_CASE("gp fixtures: hyperparameter fit reaches the reference optimum") {
             CHECK(r.log_marginal_likelihood >= j.at("acceptance").at("min_log_marginal_likelihood").get<double>());
             CHECK(gp.log_marginal_likelihood() == doctest::Approx(r.log_marginal_likelihood).epsilon(1e-12));
         });
+        // One start from `initial` only: the cheapest fit (the fixtures' cross-check says one run suffices).
+        with_gp(j, to_vec(ini.at("length_scales")), ini.at("signal_variance"), ini.at("noise_variance"), [&](auto gp) {
+            gp.fit(X, y);
+            l2s::gp::hyperopt_config hc;
+            hc.length_scale_bounds = {b.at("length_scale")[0], b.at("length_scale")[1]};
+            hc.signal_variance_bounds = {b.at("signal_variance")[0], b.at("signal_variance")[1]};
+            hc.noise_variance_bounds = {b.at("noise_variance")[0], b.at("noise_variance")[1]};
+            hc.random_starts = 0;
+            l2s::rng_type rng(1);
+            const auto r = gp.learn_hyperparameters(rng, hc);
+            MESSAGE(file << ": one start from initial: LML " << r.log_marginal_likelihood << " after " << r.evaluations
+                         << " likelihood evaluations");
+            CHECK(r.log_marginal_likelihood >= j.at("acceptance").at("min_log_marginal_likelihood").get<double>());
+        });
     }
 }

@@ -18,16 +18,16 @@
 namespace l2s::kernel {
 
 namespace profile {
-// A profile gives φ and ψ = −2 dφ/dr² for one r² (value, slope) and element-wise for a matrix of r²
-// (values, slopes: vectorised Eigen array expressions).
+// A profile gives φ and ψ = −2 dφ/dr² for one r² (value, slope), and in place for a column of r² values
+// times a scale (values, slopes: vectorised Eigen array expressions on one cache-resident column).
 
 /// Squared exponential: φ = exp(−r²/2), ψ = φ.
 struct squared_exponential {
     static constexpr const char* name = "l2s::kernel::se_ard";
     [[nodiscard]] static double value(double r2) noexcept { return std::exp(-0.5 * r2); }
     [[nodiscard]] static double slope(double r2) noexcept { return std::exp(-0.5 * r2); }
-    [[nodiscard]] static mat values(const mat& r2) { return (-0.5 * r2.array()).exp().matrix(); }
-    [[nodiscard]] static mat slopes(const mat& r2) { return values(r2); }
+    static void values(Eigen::Ref<vec> c, double scale) { c = scale * (-0.5 * c.array()).exp(); }
+    static void slopes(Eigen::Ref<vec> c, double scale) { values(c, scale); }
 };
 /// Matérn 3/2: with r = √(3r²), φ = (1 + r) e^{−r}, ψ = 3 e^{−r}.
 struct matern32 {
@@ -37,11 +37,11 @@ struct matern32 {
         return (1.0 + r) * std::exp(-r);
     }
     [[nodiscard]] static double slope(double r2) noexcept { return 3.0 * std::exp(-std::sqrt(3.0 * r2)); }
-    [[nodiscard]] static mat values(const mat& r2) {
-        const Eigen::ArrayXXd r = (3.0 * r2.array()).sqrt();
-        return ((1.0 + r) * (-r).exp()).matrix();
+    static void values(Eigen::Ref<vec> c, double scale) {
+        const Eigen::ArrayXd r = (3.0 * c.array()).sqrt();
+        c = scale * (1.0 + r) * (-r).exp();
     }
-    [[nodiscard]] static mat slopes(const mat& r2) { return (3.0 * (-(3.0 * r2.array()).sqrt()).exp()).matrix(); }
+    static void slopes(Eigen::Ref<vec> c, double scale) { c = (3.0 * scale) * (-(3.0 * c.array()).sqrt()).exp(); }
 };
 /// Matérn 5/2: with r = √(5r²), φ = (1 + r + r²/3) e^{−r}, ψ = (5/3)(1 + r) e^{−r}.
 struct matern52 {
@@ -54,13 +54,13 @@ struct matern52 {
         const double r = std::sqrt(5.0 * r2);
         return (5.0 / 3.0) * (1.0 + r) * std::exp(-r);
     }
-    [[nodiscard]] static mat values(const mat& r2) {
-        const Eigen::ArrayXXd r = (5.0 * r2.array()).sqrt();
-        return ((1.0 + r + r.square() / 3.0) * (-r).exp()).matrix();
+    static void values(Eigen::Ref<vec> c, double scale) {
+        const Eigen::ArrayXd r = (5.0 * c.array()).sqrt();
+        c = scale * (1.0 + r + r.square() / 3.0) * (-r).exp();
     }
-    [[nodiscard]] static mat slopes(const mat& r2) {
-        const Eigen::ArrayXXd r = (5.0 * r2.array()).sqrt();
-        return ((5.0 / 3.0) * (1.0 + r) * (-r).exp()).matrix();
+    static void slopes(Eigen::Ref<vec> c, double scale) {
+        const Eigen::ArrayXd r = (5.0 * c.array()).sqrt();
+        c = (scale * 5.0 / 3.0) * (1.0 + r) * (-r).exp();
     }
 };
 }  // namespace profile
@@ -101,7 +101,9 @@ struct stationary_ard {
     }
     /// K(X, Z), n × m, X d × n and Z d × m.
     [[nodiscard]] mat cross(const mat& X, const mat& Z) const {
-        return std::exp(log_signal_variance) * Profile::values(squared_distances(X, Z));
+        mat K = squared_distances(X, Z);
+        map_columns(K, &Profile::values, std::exp(log_signal_variance));
+        return K;
     }
     /// The Gram matrix K(X, X) with an exact diagonal σ_f² and exact symmetry.
     [[nodiscard]] mat gram(const mat& X) const {
@@ -118,13 +120,17 @@ struct stationary_ard {
     [[nodiscard]] vec gram_gradient_dot(const mat& X, const mat& W) const {
         const double sf2 = std::exp(log_signal_variance);
         const mat R2 = squared_distances(X, X);
-        const mat M = W.cwiseProduct(sf2 * Profile::slopes(R2));
+        mat M = R2;
+        map_columns(M, &Profile::slopes, sf2);
+        M.array() *= W.array();
         const mat Xs = inverse_length_scale().asDiagonal() * X;
         const vec sums = M.rowwise().sum() + M.colwise().sum().transpose();
         vec g(num_params());
         const Eigen::Index d = log_length_scale.size();
         g.head(d) = Xs.array().square().matrix() * sums - 2.0 * (Xs * M).cwiseProduct(Xs).rowwise().sum();
-        g(d) = sf2 * W.cwiseProduct(Profile::values(R2)).sum();
+        mat Kf = R2;
+        map_columns(Kf, &Profile::values, sf2);
+        g(d) = W.cwiseProduct(Kf).sum();
         return g;
     }
 
@@ -164,10 +170,16 @@ private:  // member functions only: the type stays an aggregate
         const vec c = X.cols() > 0 ? vec(X.rowwise().mean()) : vec(vec::Zero(il.size()));
         const mat Xs = il.asDiagonal() * (X.colwise() - c);
         const mat Zs = il.asDiagonal() * (Z.colwise() - c);
-        mat R2 = -2.0 * (Xs.transpose() * Zs);
-        R2.colwise() += Xs.colwise().squaredNorm().transpose();
-        R2.rowwise() += Zs.colwise().squaredNorm();
-        return R2.cwiseMax(0.0);
+        mat R2(X.cols(), Z.cols());
+        R2.noalias() = Xs.transpose() * Zs;
+        const Eigen::ArrayXd xn = Xs.colwise().squaredNorm().transpose();
+        for (Eigen::Index j = 0; j < R2.cols(); ++j)  // in place, one column at a time
+            R2.col(j).array() = (xn + Zs.col(j).squaredNorm() - 2.0 * R2.col(j).array()).max(0.0);
+        return R2;
+    }
+    template <class F>
+    static void map_columns(mat& A, F f, double scale) {
+        for (Eigen::Index j = 0; j < A.cols(); ++j) f(A.col(j), scale);
     }
 };
 
