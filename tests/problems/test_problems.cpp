@@ -54,3 +54,25 @@ TEST_CASE("problems: rosenbrock gradient against central differences; bad dimens
     }
     CHECK_THROWS_AS((void)problems::rosenbrock{.dimension = 1}.domain(), invalid_config);
 }
+
+TEST_CASE("problems::vf_edp: physics, constraint and brute-force optimum") {
+    const problems::vf_edp p({.islands = 3, .levels = 5});
+    const auto s = p.domain();
+    CHECK(s.size() == 125);
+    const auto top = p.evaluate(vec::Ones(3));
+    CHECK(top.slowdown == doctest::Approx(1.0));
+    CHECK(top.constraints(0) <= 0.0);
+    const auto low = p.evaluate(vec::Zero(3));
+    CHECK(low.time_s > top.time_s);   // slower at the lowest levels
+    CHECK(low.slowdown > 1.0);
+    CHECK(low.value == doctest::Approx(low.energy_j * low.time_s));
+    const auto [x, edp] = p.brute_force_optimum();
+    CHECK(p.evaluate(x).constraints(0) <= 0.0);
+    for (std::uint64_t i = 0; i < s.size(); ++i) {
+        const auto o = p.evaluate(s.at(i));
+        if (o.constraints(0) <= 0.0) CHECK(o.value >= edp);
+    }
+    CHECK(edp < top.value);  // lowering some islands pays off
+    CHECK_THROWS_AS(problems::vf_edp({.levels = 1}), invalid_config);
+    CHECK_THROWS_AS((void)p.evaluate(vec::Zero(2)), dimension_mismatch);
+}
