@@ -3,7 +3,6 @@
 #pragma once
 #include <algorithm>
 #include <cstddef>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -57,14 +56,18 @@ public:
         std::vector<level_t> row(K);
         for (std::size_t t = 0; t < T && !ctx.done(); ++t) {
             next.clear();
-            std::set<std::vector<level_t>> seen;  // prefixes rows 0..t already expanded this step
+            // Frontier prefixes are distinct, so duplicates can only come from one parent's expansions.
+            std::vector<std::vector<level_t>> tried;
             for (const node& parent : frontier) {
+                tried.clear();
                 for (std::size_t k = 0; k < K; ++k) row[k] = t == 0 ? parent.y(t, k) : parent.y(t - 1, k);
                 auto try_row = [&](const std::vector<level_t>& candidate) {
                     if (ctx.done()) return;
-                    std::vector<level_t> key(parent.y.begin(), parent.y.begin() + static_cast<std::ptrdiff_t>(t * K));
-                    key.insert(key.end(), candidate.begin(), candidate.end());
-                    if (!seen.insert(std::move(key)).second) return;
+                    if (!full) {
+                        for (const auto& r : tried)
+                            if (std::equal(r.begin(), r.end(), candidate.begin())) return;
+                        tried.push_back(candidate);
+                    }
                     node child{parent.y, ranked{}};
                     for (std::size_t k = 0; k < K; ++k) child.y(t, k) = candidate[k];
                     child.r = ctx.score(child.y);

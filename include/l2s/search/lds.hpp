@@ -173,6 +173,7 @@ public:
         struct candidate {
             std::vector<std::pair<std::size_t, std::size_t>> changes;  // (position, rank)
             std::size_t discrepancies = 0;
+            vec phi{};  // φ of the candidate, computed once at the first refit
         };
         std::vector<candidate> cands{candidate{}};
         std::vector<std::pair<std::size_t, std::size_t>> cur;
@@ -184,7 +185,7 @@ public:
                     if (cands.size() >= cfg_.max_candidates)
                         throw invalid_argument(who + ": more than max_candidates = " +
                                                std::to_string(cfg_.max_candidates) + " candidates");
-                    cands.push_back(candidate{cur, used + r});
+                    cands.push_back(candidate{cur, used + r, vec{}});
                     self(self, i + 1, used + r);
                     cur.pop_back();
                 }
@@ -224,8 +225,10 @@ public:
             for (std::size_t i = 0; i < done_phi.size(); ++i) phi.col(static_cast<Eigen::Index>(i)) = done_phi[i];
             cost.fit(phi, done_key, rng);
             std::vector<double> c_score(cands.size() - next);
-            for (std::size_t i = next; i < cands.size(); ++i)
-                c_score[i - next] = cost.score(sequence_features(build(cands[i]), levels, cfg_.blocks));
+            for (std::size_t i = next; i < cands.size(); ++i) {
+                if (cands[i].phi.size() == 0) cands[i].phi = sequence_features(build(cands[i]), levels, cfg_.blocks);
+                c_score[i - next] = cost.score(cands[i].phi);
+            }
             std::vector<std::size_t> idx(c_score.size());
             std::iota(idx.begin(), idx.end(), std::size_t{0});
             std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return c_score[a] < c_score[b]; });
