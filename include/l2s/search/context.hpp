@@ -113,13 +113,15 @@ public:
             best_score_ = last_score_;
             best_ = y;
         }
-        const search_progress p = progress();
-        if (std::apply([&](auto&... o) {
-                return notify_each([&](auto& ob) {
-                    if constexpr (requires { ob.on_evaluation(p); }) return ob.on_evaluation(p);
-                }, o...);
-            }, obs_) == control::stop)
-            reason_ = stop_reason::observer;
+        if constexpr (sizeof...(Obs) > 0) {
+            const search_progress p = progress();
+            if (std::apply([&](auto&... o) {
+                    return notify_each([&](auto& ob) {
+                        if constexpr (requires { ob.on_evaluation(p); }) return ob.on_evaluation(p);
+                    }, o...);
+                }, obs_) == control::stop)
+                reason_ = stop_reason::observer;
+        }
         return last_rank_;
     }
 
@@ -129,13 +131,15 @@ public:
     /// Ends one iteration of the strategy (a pass, a beam step, a round): notifies on_iteration.
     void iteration_done() {
         ++iteration_;
-        const search_progress p = progress();
-        if (std::apply([&](auto&... o) {
-                return notify_each([&](auto& ob) {
-                    if constexpr (requires { ob.on_iteration(p); }) return ob.on_iteration(p);
-                }, o...);
-            }, obs_) == control::stop)
-            reason_ = stop_reason::observer;
+        if constexpr (sizeof...(Obs) > 0) {
+            const search_progress p = progress();
+            if (std::apply([&](auto&... o) {
+                    return notify_each([&](auto& ob) {
+                        if constexpr (requires { ob.on_iteration(p); }) return ob.on_iteration(p);
+                    }, o...);
+                }, obs_) == control::stop)
+                reason_ = stop_reason::observer;
+        }
     }
 
     /// The result of the run so far, with a readable infeasibility report.
