@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <deque>
 #include <limits>
+#include <string>
 
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
