@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -98,4 +99,70 @@ TEST_CASE("profiler: built from the lowest and highest frequency, predicts every
     CHECK(checked > 0);
     MESSAGE(checked << " held-out (benchmark, cores, frequency) points; worst |error| time " << worst_t << ", power " << worst_p
                     << ", energy " << worst_e);
+}
+
+TEST_CASE("profiler: a phase profile from equal-instruction segments predicts the middle frequency within 10 %") {
+    const auto dir = l2s::test::data_dir("L2S_ARMPM_DIR", "data/armpm");
+    if (!dir) return;
+    const auto tables = l2s::io::read_armpm_folder(*dir);
+    // (cores, benchmark) → frequency → (table, execution), from files that count retired instructions.
+    std::map<std::pair<int, std::string>, std::map<double, std::vector<std::pair<std::size_t, l2s::io::armpm_run>>>> groups;
+    for (std::size_t i = 0; i < tables.size(); ++i)
+        if (tables[i].has("INST_RETIRED"))
+            for (auto& r : l2s::io::armpm_runs(tables[i])) groups[{r.cores, r.benchmark}][r.freq_hz].emplace_back(i, r);
+    REQUIRE(!groups.empty());
+    constexpr std::size_t phases = 4;
+    // The execution with the median run time (the lower one of an even count): robust to perturbed runs.
+    auto segments = [&](auto execs) {
+        std::sort(execs.begin(), execs.end(), [](const auto& a, const auto& b) { return a.second.time_s < b.second.time_s; });
+        const auto& [ti, r] = execs[(execs.size() - 1) / 2];
+        std::vector<measured_run> out;
+        for (const auto& s : l2s::io::armpm_segments(tables[ti], r, phases))
+            out.push_back({s.freq_hz, s.volt_v, s.time_s, s.power_w, double(s.cores), s.instructions});
+        return out;
+    };
+    int checked = 0;
+    double worst = 0.0;
+    for (const auto& [key, by_f] : groups) {
+        if (by_f.size() < 3) continue;
+        const auto prof = profile_from_trace(segments(by_f.begin()->second), segments(by_f.rbegin()->second));
+        CHECK(prof.phases.size() == phases);
+        for (auto it = std::next(by_f.begin()); it != std::prev(by_f.end()); ++it) {
+            const auto mid = segments(it->second);
+            double t = 0.0, e = 0.0, vt = 0.0;
+            for (const auto& s : mid) { t += s.time_s; e += s.power_w * s.time_s; vt += s.volt_v * s.time_s; }
+            const double f = mid.front().freq_hz, v = vt / t;
+            CAPTURE(key.second);
+            CAPTURE(key.first);
+            const double dt = prof.time_s(f) / t - 1.0, de = prof.energy_j(f, v) / e - 1.0, dp = prof.power_w(f, v) / (e / t) - 1.0;
+            CHECK(std::abs(dt) < 0.10);
+            CHECK(std::abs(dp) < 0.10);
+            CHECK(std::abs(de) < 0.10);
+            worst = std::max({worst, std::abs(dt), std::abs(dp), std::abs(de)});
+            ++checked;
+        }
+    }
+    CHECK(checked > 0);
+    MESSAGE(checked << " held-out points with " << phases << "-phase profiles; worst |error| " << worst);
+}
+
+TEST_CASE("profiler: armpm_segments cuts an execution into equal-instruction parts") {
+    std::istringstream in(
+        "#Timestamp\tBenchmark\tRun(#)\tCPU(4) Frequency(MHz)\tA15 Voltage(V)\tA15 Power(W)\tINST_RETIRED\n"
+        "0\ta\t1\t1000\t1\t1\t10\n500000000\ta\t1\t1000\t1\t2\t10\n1000000000\ta\t1\t1000\t1\t3\t30\n"
+        "1500000000\ta\t1\t1000\t1\t4\t10\n2000000000\ta\t1\t1000\t1\t5\t40\n");
+    const auto t = l2s::io::read_armpm(in, "t");
+    const auto runs = l2s::io::armpm_runs(t);
+    REQUIRE(runs.size() == 1);
+    const auto s = l2s::io::armpm_segments(t, runs[0], 2);  // total 100: first part ends once 50 are reached
+    REQUIRE(s.size() == 2);
+    CHECK(s[0].rows == 3);
+    CHECK(s[0].instructions == doctest::Approx(50));
+    CHECK(s[1].instructions == doctest::Approx(50));
+    CHECK(s[0].power_w == doctest::Approx(2.0));
+    CHECK(s[0].time_s + s[1].time_s == doctest::Approx(runs[0].time_s));
+    CHECK_THROWS_AS((void)l2s::io::armpm_segments(t, runs[0], 0), l2s::invalid_argument);
+    CHECK_THROWS_AS((void)l2s::io::armpm_segments(t, runs[0], 6), l2s::invalid_argument);
+    const std::vector<measured_run> one{{1e9, 1, 1, 1}};
+    CHECK_THROWS_AS((void)profile_from_trace(std::span<const measured_run>(one), std::span<const measured_run>()), l2s::invalid_argument);
 }

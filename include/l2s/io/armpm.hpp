@@ -148,6 +148,7 @@ struct armpm_run {
     double cycles = 0.0;        ///< summed cycles (NaN if no such column)
     double instructions = 0.0;  ///< summed retired instructions (NaN if no such column)
     std::size_t rows = 0;
+    std::size_t first_row = 0;  ///< index of its first row in the table
     [[nodiscard]] double energy_j() const noexcept { return power_w * time_s; }
 };
 
@@ -193,6 +194,7 @@ struct armpm_run {
         r.cores = t.cores;
         r.freq_hz = f[b] * 1e6;
         r.rows = e - b;
+        r.first_row = b;
         r.time_s = (ts[e - 1] - ts[b]) * 1e-9 + spacing;
         double sp = 0, sv = 0, st = 0, sc = 0, si = 0;
         for (std::size_t i = b; i < e; ++i) {
@@ -230,6 +232,55 @@ struct armpm_run {
         if (!std::getline(in, header) || header.find(names.timestamp) == std::string::npos || header.find(names.benchmark) == std::string::npos)
             continue;
         out.push_back(read_armpm_file(f, names));
+    }
+    return out;
+}
+
+/// Splits execution r of table t into `segments` consecutive parts of about equal retired instructions
+/// (whole rows; a part ends at the first row where the cumulative count reaches its share), so that the
+/// same part of the program is compared across frequencies: the phases of a phase profile. Each part
+/// has its rows' mean power and voltage, its instruction and cycle sums, and time = rows × (r.time_s / r.rows).
+/// Throws io_error without an instruction column, invalid_argument if segments is 0 or exceeds r.rows.
+[[nodiscard]] inline std::vector<armpm_run> armpm_segments(const armpm_table& t, const armpm_run& r, std::size_t segments,
+                                                           const armpm_columns_config& names = {}) {
+    const std::string who = "l2s::io::armpm_segments: " + t.source;
+    if (segments == 0 || segments > r.rows) throw invalid_argument(who + ": segments must be in 1..rows of the execution");
+    if (r.first_row + r.rows > t.num_rows()) throw invalid_argument(who + ": the execution is not from this table");
+    const auto& ins = t.column(names.instructions);
+    const auto& p = t.column(names.power_suffix, true);
+    const auto& v = t.column(names.voltage_suffix, true);
+    const auto* cyc = t.has(names.cycles) ? &t.column(names.cycles) : nullptr;
+    double total = 0.0;
+    for (std::size_t i = r.first_row; i < r.first_row + r.rows; ++i) total += ins[i];
+    if (!(total > 0.0) || !std::isfinite(total)) throw io_error(who + ": no retired instructions in the execution of " + r.benchmark);
+    const double dt = r.time_s / static_cast<double>(r.rows);
+    std::vector<armpm_run> out;
+    std::size_t row = r.first_row;
+    const std::size_t end = r.first_row + r.rows;
+    double cum = 0.0;
+    for (std::size_t sgm = 0; sgm < segments; ++sgm) {
+        armpm_run part = r;
+        part.first_row = row;
+        part.rows = 0;
+        part.power_w = part.volt_v = part.instructions = 0.0;
+        part.cycles = cyc ? 0.0 : r.cycles;
+        const double goal = total * static_cast<double>(sgm + 1) / static_cast<double>(segments);
+        const std::size_t rows_left_after = segments - sgm - 1;  // keep at least one row per later part
+        while (row < end - rows_left_after && (part.rows == 0 || cum < goal || sgm + 1 == segments)) {
+            cum += ins[row];
+            part.power_w += p[row];
+            part.volt_v += v[row];
+            part.instructions += ins[row];
+            if (cyc) part.cycles += (*cyc)[row];
+            ++part.rows;
+            ++row;
+            if (cum >= goal && sgm + 1 < segments) break;
+        }
+        const double m = static_cast<double>(part.rows);
+        part.power_w /= m;
+        part.volt_v /= m;
+        part.time_s = m * dt;
+        out.push_back(std::move(part));
     }
     return out;
 }

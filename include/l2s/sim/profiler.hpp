@@ -7,6 +7,7 @@
 #include <limits>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <Eigen/Dense>
 
@@ -120,6 +121,36 @@ inline Eigen::Vector2d nnls2(const Eigen::MatrixX2d& X, const Eigen::VectorXd& y
 [[nodiscard]] inline trace_profile profile_from_trace(const measured_run& a, const measured_run& b) {
     const measured_run r[2] = {a, b};
     return profile_from_trace(std::span<const measured_run>(r, 2));
+}
+
+/// A phase profile: one trace_profile per phase, in program order. Time and energy add over phases.
+/// @see docs/sim.md#profiler
+struct phase_profile {
+    std::vector<trace_profile> phases;
+    [[nodiscard]] double time_s(double freq_hz) const noexcept {
+        double t = 0.0;
+        for (const auto& p : phases) t += p.time_s(freq_hz);
+        return t;
+    }
+    [[nodiscard]] double energy_j(double freq_hz, double volt_v) const noexcept {
+        double e = 0.0;
+        for (const auto& p : phases) e += p.energy_j(freq_hz, volt_v);
+        return e;
+    }
+    /// Mean power over the run.
+    [[nodiscard]] double power_w(double freq_hz, double volt_v) const noexcept { return energy_j(freq_hz, volt_v) / time_s(freq_hz); }
+};
+
+/// Phase profile from the same program cut into the same phases (e.g. equal-instruction segments) at two
+/// frequencies: phase i is profile_from_trace(lo[i], hi[i]). Throws invalid_argument if the phase counts
+/// differ or are 0, or as profile_from_trace.
+[[nodiscard]] inline phase_profile profile_from_trace(std::span<const measured_run> lo, std::span<const measured_run> hi) {
+    if (lo.empty() || lo.size() != hi.size())
+        throw invalid_argument("l2s::sim::profile_from_trace: the two traces must have the same, non-zero number of phases");
+    phase_profile out;
+    out.phases.reserve(lo.size());
+    for (std::size_t i = 0; i < lo.size(); ++i) out.phases.push_back(profile_from_trace(lo[i], hi[i]));
+    return out;
 }
 
 }  // namespace l2s::sim
