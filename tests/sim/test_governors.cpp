@@ -5,6 +5,7 @@
 #include <memory>
 #include <fstream>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -269,5 +270,33 @@ TEST_CASE("governors: governor_policy drives an environment with kernel-like rea
         CHECK_THROWS_AS(governor_policy::from_tables(tables, {1}, {.dbs_period_intervals = 0}), l2s::invalid_config);
         CHECK_THROWS_AS(governor_policy::from_tables(tables, {1}, {.kind = governor_kind::ondemand, .ondemand = {.up_threshold = 101}}),
                         l2s::invalid_config);
+    }
+}
+
+TEST_CASE("governors: on random inputs every frequency is an OPP within the policy limits") {
+    l2s::rng_type rng(42);
+    std::uniform_int_distribution<int> load(0, 100), u(0, 1100), coin(0, 3);
+    const cpufreq_policy p{.opp_khz = {408000, 600000, 816000, 1008000, 1200000, 1416000, 1608000, 1800000},
+                           .policy_min_khz = 600000, .policy_max_khz = 1608000, .num_cpus = 2};
+    ondemand_governor od(p, {.up_threshold = 80, .sampling_down_factor = 3}, 1008000);
+    conservative_governor cs(p, {.freq_step = 7, .sampling_down_factor = 2}, 1008000);
+    schedutil_governor su(p, {.rate_limit_samples = 2}, 1008000);
+    auto ok = [&](khz_t f) {
+        return std::binary_search(p.opp_khz.begin(), p.opp_khz.end(), f) && f >= p.min_khz() && f <= p.max_khz();
+    };
+    for (int i = 0; i < 20000; ++i) {
+        const bool idle_policy = coin(rng) == 0;
+        const std::vector<int> l = idle_policy ? std::vector<int>{0, 0} : std::vector<int>{load(rng), load(rng)};
+        const bool deferred = idle_policy && coin(rng) != 0;
+        od.step(l, deferred);
+        cs.step(l, deferred);
+        const std::vector<std::int64_t> util{u(rng), u(rng)};
+        const std::vector<std::uint8_t> idle{std::uint8_t(coin(rng) == 0), std::uint8_t(coin(rng) == 0)};
+        su.step(util, idle);
+        REQUIRE(ok(od.freq_khz()));
+        REQUIRE(ok(cs.freq_khz()));
+        REQUIRE(ok(su.freq_khz()));
+        REQUIRE(od.state().rate_mult >= 1);
+        REQUIRE(su.state().samples_since_change.has_value());
     }
 }
