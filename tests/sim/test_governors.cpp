@@ -300,3 +300,31 @@ TEST_CASE("governors: on random inputs every frequency is an OPP within the poli
         REQUIRE(su.state().samples_since_change.has_value());
     }
 }
+
+TEST_CASE("governors: on a bursty load performance >= ondemand >= conservative in mean frequency") {
+    demand_env env;
+    env.freq_hz = {2e8, 4e8, 6e8, 8e8, 1e9, 1.2e9, 1.4e9, 1.6e9, 1.8e9, 2e9};
+    const auto tables = std::vector<std::vector<double>>{env.freq_hz};
+    auto mean_freq = [&](governor_kind kind) {
+        auto g = governor_policy::from_tables(tables, {4}, {.kind = kind, .cadence = governor_cadence::every_interval});
+        l2s::rng_type rng(3);
+        l2s::sim::action a(1);
+        g.act(env.reset(rng), a);
+        double sum = 0.0;
+        const int T = 2000;
+        for (int t = 0; t < T; ++t) {
+            env.demand = (t / 25) % 2 ? 0.85 : 0.05;  // bursts of 25 intervals
+            env.step(a);
+            g.act(env.observe(), a);
+            sum += env.freq_hz[a[0]];
+        }
+        return sum / T;
+    };
+    const double perf = mean_freq(governor_kind::performance), od = mean_freq(governor_kind::ondemand),
+                 cs = mean_freq(governor_kind::conservative), save = mean_freq(governor_kind::powersave);
+    CHECK(perf >= od);
+    CHECK(od >= cs);
+    CHECK(cs >= save);
+    MESSAGE("mean frequency (GHz): performance " << perf / 1e9 << ", ondemand " << od / 1e9 << ", conservative " << cs / 1e9
+                                               << ", powersave " << save / 1e9);
+}
