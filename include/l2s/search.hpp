@@ -2,6 +2,7 @@
 // l2s/search.hpp: umbrella header for l2s::search (oracle search over V/F decision sequences).
 #pragma once
 #include <l2s/search/beam.hpp>
+#include <l2s/search/bo_guided.hpp>
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/context.hpp>
 #include <l2s/search/exhaustive.hpp>

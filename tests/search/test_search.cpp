@@ -342,3 +342,20 @@ TEST_CASE("search: local improves on greedy on a coupled instance and uses reeva
     // Local moves re-simulate only the suffix from the first changed interval.
     CHECK(double(e2.simulated_intervals()) < 0.75 * double(l.evaluations * c.intervals));
 }
+
+TEST_CASE("search: bo_guided is feasible, within budget and not worse than its greedy start") {
+    for (const auto& c : {small(4, 2, 3, 1), small(24, 4, 5, 2)}) {
+        rng_type rng(4);
+        vf_toy e1(c), e2(c);
+        const auto g = search::greedy().search(e1, empty_start, {100000, 0.0}, rng);
+        stop_after obs{1000000};
+        const std::size_t budget = g.evaluations + 40;
+        const auto r = search::bo_guided().search(e2, empty_start, {budget, 0.0}, rng, obs);
+        CHECK(r.feasible);
+        CHECK(r.evaluations <= budget);
+        CHECK(r.value <= g.value * (1 + 1e-12));
+        CHECK(obs.iterations > 0);
+        if (c.intervals == 4) CHECK(r.value >= brute_force(c, {}).best.value * (1 - 1e-12));
+    }
+    CHECK_THROWS_AS(search::bo_guided({{}, 8, 4, 2}), invalid_config);
+}
