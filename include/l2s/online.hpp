@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: MIT
+// l2s/online.hpp: umbrella header of UaOL (uncertainty-aware online adaptation).
+#pragma once
+#include <l2s/online/conformal.hpp>
+#include <l2s/online/entropy_gate.hpp>
