@@ -58,6 +58,13 @@ void bm_lds(benchmark::State& state) {
     run(state, search::lds(search::probability_table::centred(g.best, 8)), 5000);
 }
 
+void bm_bo_guided(benchmark::State& state) {
+    problems::vf_toy probe(toy_config());
+    rng_type rng(1);
+    const auto g = search::greedy().search(probe, vf_sequence{}, {1000000, 0.0}, rng);
+    run(state, search::bo_guided(), g.evaluations + 60);
+}
+
 }  // namespace
 
 BENCHMARK(bm_evaluate_full);
@@ -66,3 +73,4 @@ BENCHMARK(bm_greedy)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_local)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_beam)->Unit(benchmark::kMillisecond);
 BENCHMARK(bm_lds)->Unit(benchmark::kMillisecond);
+BENCHMARK(bm_bo_guided)->Unit(benchmark::kMillisecond);
