@@ -2,7 +2,9 @@
 // tests/search/test_search.cpp: oracle search strategies against brute force on small V/F problems.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <chrono>
+#include <span>
 #include <limits>
 #include <random>
 
@@ -358,4 +360,64 @@ TEST_CASE("search: bo_guided is feasible, within budget and not worse than its g
         if (c.intervals == 4) CHECK(r.value >= brute_force(c, {}).best.value * (1 - 1e-12));
     }
     CHECK_THROWS_AS(search::bo_guided({{}, 8, 4, 2}), invalid_config);
+}
+
+namespace {
+/// A two-island environment whose observation carries the interval index.
+struct counting_env {
+    using observation_type = sim::observation;
+    using action_type = sim::action;
+    sim::observation obs;
+    std::vector<sim::action> taken;
+    const sim::observation& reset(rng_type&) {
+        obs.resize(2);
+        obs.interval = 0;
+        taken.clear();
+        return obs;
+    }
+    sim::step_outcome step(const sim::action& a) {
+        taken.push_back(a);
+        ++obs.interval;
+        obs.level.assign(a.begin(), a.end());
+        return {1.0, 1.0, 50.0, obs.interval >= 5};
+    }
+    [[nodiscard]] const sim::observation& observe() const { return obs; }
+    [[nodiscard]] std::size_t num_islands() const { return 2; }
+    [[nodiscard]] std::size_t num_levels(std::size_t) const { return 3; }
+};
+/// Prefers level (interval + k) mod 3 with probability 0.6 and splits the rest.
+struct cyclic_policy {
+    void probabilities(const sim::observation& o, std::span<double> out) const {
+        for (std::size_t k = 0; k < 2; ++k)
+            for (std::size_t l = 0; l < 3; ++l) out[k * 3 + l] = l == (o.interval + k) % 3 ? 0.6 : 0.2;
+    }
+    void act(const sim::observation& o, sim::action& a) const {
+        for (std::size_t k = 0; k < 2; ++k) a[k] = static_cast<level_t>((o.interval + k) % 3);
+    }
+};
+static_assert(ProbabilisticPolicy<cyclic_policy, counting_env>);
+}  // namespace
+
+TEST_CASE("search: rollout_probabilities records a policy's probabilities along its own trajectory") {
+    counting_env env;
+    cyclic_policy pol;
+    rng_type rng(1);
+    const auto table = search::rollout_probabilities<counting_env>(pol, env, 4, rng);
+    REQUIRE(env.taken.size() == 4);
+    for (std::size_t t = 0; t < 4; ++t)
+        for (std::size_t k = 0; k < 2; ++k) {
+            CHECK(env.taken[t][k] == (t + k) % 3);
+            std::array<double, 3> p{};
+            table(t, k, p);
+            CHECK(p[(t + k) % 3] == doctest::Approx(0.6));
+            CHECK(p[(t + k + 1) % 3] == doctest::Approx(0.2));
+        }
+    std::array<double, 3> p{};
+    CHECK_THROWS_AS(table(4, 0, p), invalid_argument);
+    CHECK_THROWS_AS(search::probability_table(0, 1, 1), invalid_argument);
+    // lds around this table's most probable levels evaluates the policy's own sequence first.
+    vf_toy ev(small(4, 2, 3, 1));
+    stop_after obs{2};
+    const auto r = search::lds(table).search(ev, empty_start, {100, 0.0}, rng, obs);
+    CHECK(r.evaluations == 2);  // reference + the base sequence
 }
