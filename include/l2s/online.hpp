@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 // l2s/online.hpp: umbrella header of UaOL (uncertainty-aware online adaptation).
 #pragma once
+#include <l2s/online/concepts.hpp>
 #include <l2s/online/conformal.hpp>
 #include <l2s/online/entropy_gate.hpp>
+#include <l2s/online/rls.hpp>
