@@ -4,4 +4,5 @@
 #include <l2s/online/concepts.hpp>
 #include <l2s/online/conformal.hpp>
 #include <l2s/online/entropy_gate.hpp>
+#include <l2s/online/island_models.hpp>
 #include <l2s/online/rls.hpp>

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// l2s/online/island_models.hpp: per-island runtime power and time models (RLS on physical regressors).
+#pragma once
+#include <cmath>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <l2s/core/checks.hpp>
+#include <l2s/core/error.hpp>
+#include <l2s/core/types.hpp>
+#include <l2s/online/rls.hpp>
+#include <l2s/sim/concepts.hpp>
+#include <l2s/sim/observation.hpp>
+
+namespace l2s::online {
+
+/// Tunables of island_models.
+struct island_models_config {
+    double leakage_c2_k = -2660.0;  ///< c₂ of the leakage regressor V·T²·e^{c₂/T} (T in kelvin), < 0
+    rls_config power_rls{};          ///< RLS of the power model (4 weights per island)
+    rls_config time_rls{};           ///< RLS of the time-per-instruction model (3 weights per island)
+    /// Prior weights of the power model [n_active·V²f, V²f, V·T²e^{c₂/T}, 1] (empty: zeros).
+    std::vector<double> power_prior{};
+    /// Prior weights of the time-per-instruction model [1/f, memory accesses per instruction, 1]
+    /// (empty: [1, 0, 0], i.e. one cycle per instruction).
+    std::vector<double> time_prior{};
+    double min_time_per_instr_s = 1e-12;  ///< floor of the predicted time per instruction, > 0
+};
+
+/// Runtime power/performance model of UaOL (DESIGN §g): per island k two online::rls models,
+///   P̂_k(l) = θ_Pᵀ [n_active·V_l²f_l, V_l²f_l, V_l·T²e^{c₂/T}, 1]         (dynamic core + cluster + leakage + static)
+///   t̂_k(l) = max(θ_tᵀ [1/f_l, m, 1], floor) · W                      (time per instruction × work)
+/// with n_active, T (start-of-interval temperature), m (memory accesses per instruction) and the work
+/// W = ipc·f·busy_time (instructions per active core of the last interval) taken from the observation.
+/// The regressors follow the simulator's equations (DESIGN §e) and Mandal et al., ACM TODAES 2020.
+///
+/// Units keep the least-squares problems well scaled: f enters in GHz (so θ_P are effective capacitances in nF)
+/// and time per instruction in ns (so θ_t = [cycles per instruction, ns per memory access, ns]).
+/// Learning: sim::step_outcome holds only chip totals, so update() takes the observation measured after the
+/// interval (`after`): island power after.power_w[k] and time per instruction 1/(after.ipc[k]·after.freq_hz[k]).
+/// estimate() is noexcept and allocation-free.
+class island_models {
+public:
+    using config = island_models_config;
+
+    /// freq_hz[k][l], volt_v[k][l]: the V/F table of island k (level l), same shapes, finite and > 0.
+    island_models(std::vector<std::vector<double>> freq_hz, std::vector<std::vector<double>> volt_v, config cfg = {})
+        : cfg_(std::move(cfg)), freq_hz_(std::move(freq_hz)), volt_v_(std::move(volt_v)) {
+        require_config(cfg_.leakage_c2_k < 0.0, who_ctor, "leakage_c2_k", "< 0", cfg_.leakage_c2_k);
+        require_config(cfg_.min_time_per_instr_s > 0.0, who_ctor, "min_time_per_instr_s", "> 0",
+                       cfg_.min_time_per_instr_s);
+        if (freq_hz_.empty()) throw invalid_config(std::string(who_ctor) + ": freq_hz must have at least one island");
+        require_size(who_ctor, "volt_v", static_cast<Eigen::Index>(volt_v_.size()),
+                     static_cast<Eigen::Index>(freq_hz_.size()));
+        for (std::size_t k = 0; k < freq_hz_.size(); ++k) {
+            if (freq_hz_[k].empty() || freq_hz_[k].size() > 256)
+                throw invalid_config(std::string(who_ctor) + ": island " + std::to_string(k) +
+                                     " must have 1 to 256 levels");
+            require_size(who_ctor, "volt_v[k]", static_cast<Eigen::Index>(volt_v_[k].size()),
+                         static_cast<Eigen::Index>(freq_hz_[k].size()));
+            for (std::size_t l = 0; l < freq_hz_[k].size(); ++l)
+                if (!(freq_hz_[k][l] > 0.0 && std::isfinite(freq_hz_[k][l]) && volt_v_[k][l] > 0.0 &&
+                      std::isfinite(volt_v_[k][l])))
+                    throw invalid_config(std::string(who_ctor) + ": freq_hz and volt_v must be finite and > 0 (island " +
+                                         std::to_string(k) + ", level " + std::to_string(l) + ")");
+        }
+        vec p0 = vec::Zero(4), t0(3);
+        t0 << 1.0, 0.0, 0.0;
+        if (!cfg_.power_prior.empty()) {
+            require_size(who_ctor, "power_prior", static_cast<Eigen::Index>(cfg_.power_prior.size()), 4);
+            p0 = Eigen::Map<const vec>(cfg_.power_prior.data(), 4);
+        }
+        if (!cfg_.time_prior.empty()) {
+            require_size(who_ctor, "time_prior", static_cast<Eigen::Index>(cfg_.time_prior.size()), 3);
+            t0 = Eigen::Map<const vec>(cfg_.time_prior.data(), 3);
+        }
+        power_.reserve(freq_hz_.size());
+        time_.reserve(freq_hz_.size());
+        for (std::size_t k = 0; k < freq_hz_.size(); ++k) {
+            power_.emplace_back(p0, cfg_.power_rls);
+            time_.emplace_back(t0, cfg_.time_rls);
+        }
+    }
+
+    [[nodiscard]] const config& cfg() const noexcept { return cfg_; }
+    [[nodiscard]] std::size_t num_islands() const noexcept { return freq_hz_.size(); }
+    [[nodiscard]] std::size_t num_levels(std::size_t k) const noexcept { return freq_hz_[k].size(); }
+    [[nodiscard]] const rls& power_model(std::size_t k) const noexcept { return power_[k]; }
+    [[nodiscard]] const rls& time_model(std::size_t k) const noexcept { return time_[k]; }
+
+    /// Power regressors of island k at level l under obs (f in GHz, V in volts, T in kelvin).
+    [[nodiscard]] Eigen::Vector4d power_features(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+        const double f = freq_hz_[k][l] * 1e-9, v = volt_v_[k][l];
+        const double t_k = obs.temp_c[k] + 273.15;
+        const double v2f = v * v * f;
+        return {static_cast<double>(obs.active_cores[k]) * v2f, v2f, v * t_k * t_k * std::exp(cfg_.leakage_c2_k / t_k),
+                1.0};
+    }
+    /// Time-per-instruction regressors of island k at level l under obs (1/f in ns; the target is in ns).
+    [[nodiscard]] Eigen::Vector3d time_features(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+        return {1e9 / freq_hz_[k][l], obs.mem_per_instr[k], 1.0};
+    }
+    /// Instructions per active core of island k in the last interval.
+    [[nodiscard]] static double work(const sim::observation& obs, std::size_t k) noexcept {
+        return obs.ipc[k] * obs.freq_hz[k] * obs.busy_time_s[k];
+    }
+
+    /// P̂_k(l) and t̂_k(l) over the next interval (no validation; obs must have K islands, l < L_k).
+    [[nodiscard]] sim::power_time estimate(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+        const Eigen::Vector4d xp = power_features(obs, k, l);
+        const Eigen::Vector3d xt = time_features(obs, k, l);
+        const double tpi = time_[k].weights().dot(xt) * 1e-9;
+        return {power_[k].weights().dot(xp), (tpi > cfg_.min_time_per_instr_s ? tpi : cfg_.min_time_per_instr_s) *
+                                                 work(obs, k)};
+    }
+
+    /// Learns from one interval: `before` is the observation the action was decided on, `after` the one
+    /// measured at its end. Islands with no executed instructions (ipc or frequency 0) update only the power
+    /// model. Throws dimension_mismatch, invalid_argument (level out of range) or non_finite_observation before
+    /// changing anything.
+    template <class... Obs>
+    void update(const sim::observation& before, const sim::action& a, const sim::observation& after, Obs&... observers) {
+        const std::size_t K = num_islands();
+        require_size(who_upd, "action", static_cast<Eigen::Index>(a.size()), static_cast<Eigen::Index>(K));
+        for (const auto* o : {&before, &after}) {
+            require_size(who_upd, "observation", static_cast<Eigen::Index>(o->num_islands()),
+                         static_cast<Eigen::Index>(K));
+            for (const auto* v : {&o->temp_c, &o->mem_per_instr, &o->power_w, &o->ipc, &o->freq_hz})
+                require_size(who_upd, "observation field", static_cast<Eigen::Index>(v->size()),
+                             static_cast<Eigen::Index>(K));
+            require_size(who_upd, "active_cores", static_cast<Eigen::Index>(o->active_cores.size()),
+                         static_cast<Eigen::Index>(K));
+        }
+        for (std::size_t k = 0; k < K; ++k) {
+            if (a[k] >= num_levels(k))
+                throw invalid_argument(std::string(who_upd) + ": level " + std::to_string(a[k]) + " of island " +
+                                       std::to_string(k) + " is out of range");
+            require_finite(who_upd, "power regressors", power_features(before, k, a[k]));
+            require_finite(who_upd, "time regressors", time_features(before, k, a[k]));
+            require_finite(who_upd, "measured power", after.power_w[k]);
+            require_finite(who_upd, "measured ipc", after.ipc[k]);
+            require_finite(who_upd, "measured frequency", after.freq_hz[k]);
+        }
+        for (std::size_t k = 0; k < K; ++k) {
+            power_[k].update(power_features(before, k, a[k]), after.power_w[k], observers...);
+            const double ips = after.ipc[k] * after.freq_hz[k];
+            if (ips > 0.0) time_[k].update(time_features(before, k, a[k]), 1e9 / ips, observers...);
+        }
+    }
+
+    /// Back to the priors.
+    void reset() {
+        for (auto& m : power_) m.reset();
+        for (auto& m : time_) m.reset();
+    }
+
+private:
+    static constexpr const char* who_ctor = "l2s::online::island_models";
+    static constexpr const char* who_upd = "l2s::online::island_models::update";
+    config cfg_;
+    std::vector<std::vector<double>> freq_hz_, volt_v_;
+    std::vector<rls> power_, time_;
+};
+
+static_assert(PowerPerformanceModel<island_models>);
+
+}  // namespace l2s::online
