@@ -238,3 +238,23 @@ TEST_CASE("bo smoke: default optimizer on Branin, 30 evaluations") {
     MESSAGE("Branin regret after 30 evaluations (seed 10): " << r.best_value - problems::branin::optimum_value);
     CHECK(r.best_value - problems::branin::optimum_value < 0.05);
 }
+
+TEST_CASE("detail::sobol_sequence: the published first points and the (0, m, 2)-net property") {
+    detail::sobol_sequence s(3);
+    const double expect[4][3] = {{0.5, 0.5, 0.5}, {0.75, 0.25, 0.25}, {0.25, 0.75, 0.75}, {0.375, 0.375, 0.625}};
+    for (const auto& e : expect) {
+        const vec x = s.next();
+        for (int j = 0; j < 3; ++j) CHECK(x(j) == e[j]);
+    }
+    // With the origin, the first 2^m points of dimensions 1-2 put exactly one point in each 2^-a × 2^-(m-a) box.
+    detail::sobol_sequence t(2, false);
+    std::set<std::pair<int, int>> boxes;
+    for (int i = 0; i < 64; ++i) {
+        const vec x = t.next();
+        boxes.insert({static_cast<int>(x(0) * 8), static_cast<int>(x(1) * 8)});
+    }
+    CHECK(boxes.size() == 64);
+    CHECK_THROWS_AS(detail::sobol_sequence(22), invalid_argument);
+    CHECK_THROWS_AS(detail::sobol_sequence(0), invalid_argument);
+    CHECK_NOTHROW(detail::sobol_sequence(21).next());
+}
