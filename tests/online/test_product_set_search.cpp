@@ -1,0 +1,163 @@
+// tests/online/test_product_set_search.cpp: bounded search over the product of candidate sets.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include <l2s/online/product_set_search.hpp>
+
+using namespace l2s;
+using online::product_search_result;
+using online::product_set_search;
+using online::search_strategy;
+
+namespace {
+struct instance {
+    std::size_t K, Lm;
+    std::vector<std::size_t> levels, sizes, order;
+    std::vector<level_t> sets, start;
+    std::vector<double> power, time;
+};
+
+instance random_instance(rng_type& rng, std::size_t K, std::size_t Lm) {
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    instance in{K, Lm, {}, {}, {}, {}, {}, std::vector<double>(K * Lm, 0.0), std::vector<double>(K * Lm, 0.0)};
+    in.sets.assign(K * Lm, 0);
+    for (std::size_t k = 0; k < K; ++k) {
+        const std::size_t L = k == 0 ? Lm : 2 + rng() % (Lm - 1);  // stride L_max = max_k L_k
+        in.levels.push_back(L);
+        double mem = u(rng);
+        for (std::size_t l = 0; l < L; ++l) {
+            const double f = 0.5 + static_cast<double>(l) / static_cast<double>(L - 1);  // faster with l
+            in.power[k * Lm + l] = (0.2 + u(rng)) * f * f * f + 0.1;
+            in.time[k * Lm + l] = (1.0 + 3.0 * u(rng)) * (mem + (1.0 - mem) / f);
+        }
+        // Random non-empty subset as the conformal set.
+        std::vector<level_t> all(L);
+        for (std::size_t l = 0; l < L; ++l) all[l] = static_cast<level_t>(l);
+        std::shuffle(all.begin(), all.end(), rng);
+        const std::size_t m = 1 + rng() % L;
+        std::sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(m));
+        std::copy(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(m), in.sets.begin() + static_cast<std::ptrdiff_t>(k * Lm));
+        in.sizes.push_back(m);
+        in.start.push_back(all[rng() % m]);
+        in.order.push_back(k);
+    }
+    std::shuffle(in.order.begin(), in.order.end(), rng);
+    return in;
+}
+
+/// Independent brute force: enumerate the product recursively.
+product_search_result brute_force(const instance& in, double p, std::vector<level_t>& best_levels) {
+    double t_ref = 0.0;
+    for (std::size_t k = 0; k < in.K; ++k) t_ref = std::max(t_ref, in.time[k * in.Lm + in.levels[k] - 1]);
+    product_search_result best;
+    bool have = false;
+    std::vector<level_t> cur(in.K);
+    auto rec = [&](auto&& self, std::size_t k) -> void {
+        if (k == in.K) {
+            double pw = 0.0, t = 0.0;
+            for (std::size_t i = 0; i < in.K; ++i) {
+                pw += in.power[i * in.Lm + cur[i]];
+                t = std::max(t, in.time[i * in.Lm + cur[i]]);
+            }
+            product_search_result r;
+            r.power_w = pw;
+            r.time_s = t;
+            r.edp = pw * t * t;
+            r.feasible = t <= (1.0 + p) * t_ref;
+            if (!have || product_set_search::better(r, best)) {
+                best = r;
+                best_levels = cur;
+                have = true;
+            }
+            return;
+        }
+        for (std::size_t j = 0; j < in.sizes[k]; ++j) {
+            cur[k] = in.sets[k * in.Lm + j];
+            self(self, k + 1);
+        }
+    };
+    rec(rec, 0);
+    return best;
+}
+}  // namespace
+
+TEST_CASE("product_set_search: equals brute force when the product fits the budget") {
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        rng_type rng(seed);
+        const instance in = random_instance(rng, 3 + seed % 3, 5);
+        for (double p : {0.0, 0.05, 0.5}) {
+            product_set_search s(in.levels, {.budget = 10000, .slowdown = p});
+            std::vector<level_t> out(in.K), ref;
+            const auto r = s.search(in.sets, in.sizes, in.power, in.time, in.start, in.order, out);
+            const auto b = brute_force(in, p, ref);
+            CHECK(r.exhaustive);
+            CHECK(r.edp == doctest::Approx(b.edp));
+            CHECK(r.time_s == doctest::Approx(b.time_s));
+            CHECK(r.feasible == b.feasible);
+            CHECK(out == ref);
+            std::size_t total = 1;
+            for (auto m : in.sizes) total *= m;
+            CHECK(r.evaluated == total);
+        }
+    }
+}
+
+TEST_CASE("product_set_search: hand-computed two-island case") {
+    // Island 0: levels 0, 1; island 1: levels 0, 1. Power/time per level.
+    const std::vector<double> power = {1.0, 3.0, /**/ 1.0, 2.0};
+    const std::vector<double> time = {2.0, 1.0, /**/ 1.5, 1.0};
+    const std::vector<level_t> sets = {0, 1, 0, 1};
+    const std::vector<std::size_t> sizes = {2, 2}, order = {0, 1};
+    const std::vector<level_t> start = {1, 1};
+    // t_ref = 1. With p = 0.6: feasible need t ≤ 1.6 → island 0 at 1; candidates (1,0): P 4, t 1.5, EDP 9;
+    // (1,1): P 5, t 1, EDP 5 → (1,1).
+    product_set_search s({2, 2}, {.budget = 16, .slowdown = 0.6});
+    std::vector<level_t> out(2);
+    auto r = s.search(sets, sizes, power, time, start, order, out);
+    CHECK(out == std::vector<level_t>{1, 1});
+    CHECK(r.edp == doctest::Approx(5.0));
+    // With p = 1.5 the slow (0,0) (P 2, t 2, EDP 8) is feasible but (1,1) still wins; p = 3 same.
+    // Nothing feasible with a time table where top levels are slowest → the fastest is returned.
+    const std::vector<double> time2 = {1.0, 2.0, /**/ 1.0, 3.0};
+    product_set_search s0({2, 2}, {.budget = 16, .slowdown = 0.0});
+    r = s0.search(sets, sizes, power, time2, start, order, out);
+    CHECK(r.feasible);  // t_ref = 3, every candidate has t ≤ 3
+    CHECK(out == std::vector<level_t>{0, 0});
+    CHECK(r.edp == doctest::Approx(2.0));
+}
+
+TEST_CASE("product_set_search: respects the budget and never returns worse than the start") {
+    for (search_strategy st : {search_strategy::coordinate, search_strategy::beam})
+        for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+            rng_type rng(100 + seed);
+            const instance in = random_instance(rng, 8, 8);
+            for (std::size_t budget : {4u, 16u, 64u}) {
+                product_set_search s(in.levels, {.budget = budget, .slowdown = 0.1, .strategy = st});
+                std::vector<level_t> out(in.K), ref;
+                const auto r = s.search(in.sets, in.sizes, in.power, in.time, in.start, in.order, out);
+                CHECK(r.evaluated <= budget);
+                const auto start_score = s.score(in.power, in.time, in.start);
+                CHECK_FALSE(product_set_search::better(start_score, r));
+                const auto check = s.score(in.power, in.time, out);
+                CHECK(check.edp == doctest::Approx(r.edp));
+                for (std::size_t k = 0; k < in.K; ++k) {
+                    const auto first = in.sets.begin() + static_cast<std::ptrdiff_t>(k * in.Lm);
+                    CHECK(std::find(first, first + static_cast<std::ptrdiff_t>(in.sizes[k]), out[k]) !=
+                          first + static_cast<std::ptrdiff_t>(in.sizes[k]));
+                }
+                if (!r.exhaustive) {
+                    const auto b = brute_force(in, 0.1, ref);
+                    CHECK_FALSE(product_set_search::better(r, b));  // brute force is never beaten
+                }
+            }
+        }
+}
+
+TEST_CASE("product_set_search: bad config is rejected") {
+    CHECK_THROWS_AS(product_set_search({2, 2}, {.budget = 0}), invalid_config);
+    CHECK_THROWS_AS(product_set_search({2, 2}, {.slowdown = -0.1}), invalid_config);
+    CHECK_THROWS_AS(product_set_search({}), invalid_config);
+}
