@@ -6,4 +6,5 @@
 #include <l2s/online/entropy_gate.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/online/product_set_search.hpp>
+#include <l2s/online/uaol_policy.hpp>
 #include <l2s/online/rls.hpp>

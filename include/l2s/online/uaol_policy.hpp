@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+// l2s/online/uaol_policy.hpp: uncertainty-aware online adaptation around any probabilistic policy (UaOL).
+#pragma once
+#include <algorithm>
+#include <cstddef>
+#include <random>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <l2s/core/checks.hpp>
+#include <l2s/core/error.hpp>
+#include <l2s/core/types.hpp>
+#include <l2s/online/conformal.hpp>
+#include <l2s/online/entropy_gate.hpp>
+#include <l2s/online/product_set_search.hpp>
+#include <l2s/sim/concepts.hpp>
+#include <l2s/sim/observation.hpp>
+
+namespace l2s::online {
+
+/// Optional capability of a policy: one stochastic-gradient step of its log-likelihood towards per-island
+/// level labels, sgd_step(obs, labels, lr) (labels: K levels). uaol_policy uses it for online adaptation.
+template <class P>
+concept SgdStepPolicy = requires(P& p, const sim::observation& o, std::span<const level_t> labels, double lr) {
+    p.sgd_step(o, labels, lr);
+};
+
+/// Where the slow path (model update, SGD step, replay step) runs.
+enum class slow_path_mode {
+    inline_path,  ///< SGD and replay steps in observe(), right after the interval
+    deferred      ///< everything at the start of the next act() (off the path that ends the interval)
+};
+
+/// Tunables of uaol_policy.
+struct uaol_policy_config {
+    entropy_gate_config gate{};
+    conformal_calibrator_config conformal{};
+    product_set_search_config search{};
+    slow_path_mode slow_path = slow_path_mode::inline_path;
+    double learning_rate = 0.01;        ///< η of the SGD step towards the chosen configuration, > 0
+    std::size_t replay_capacity = 4096; ///< reservoir of seen (observation, argmax) examples; 0 disables replay
+    std::uint64_t seed = 0;             ///< seeds the reservoir sampling
+};
+
+/// UaOL decision and learning loop (Narang et al., ISLPED 2023; reconstruction in DESIGN §g) around a
+/// probabilistic policy P (K × L_max level probabilities via probabilities(obs, out)) and a
+/// PowerPerformanceModel Model (e.g. online::island_models).
+///
+/// act(obs): p = P(obs); g = gate(p). Seen (g ≤ τ): argmax per island. Unseen: C_k ∪ {argmax} from the
+/// conformal calibrator, islands ordered by decreasing entropy, product_set_search with Model's estimates.
+/// Learning: Model is updated with (previous observation, previous action, current observation) at the
+/// start of act() when it has update(before, action, after) (the measurements of an interval arrive with the
+/// next observation). For an unseen decision, P takes one SGD step (η) towards the chosen levels as a
+/// pseudo-label and one replay step on a seen example drawn from a reservoir (Vitter's algorithm R), when P
+/// models SgdStepPolicy; seen decisions enter the reservoir. slow_path selects inline (observe()) or
+/// deferred (next act()) SGD/replay.
+template <class P, class Model>
+    requires PowerPerformanceModel<Model>
+class uaol_policy {
+public:
+    using config = uaol_policy_config;
+
+    uaol_policy(P policy, Model model, std::vector<std::size_t> levels_per_island, config cfg = {})
+        : cfg_(cfg), policy_(std::move(policy)), model_(std::move(model)), gate_(levels_per_island, cfg.gate),
+          cal_(levels_per_island, cfg.conformal), search_(levels_per_island, cfg.search), rng_(cfg.seed) {
+        require_config(cfg_.learning_rate > 0.0, who_ctor, "learning_rate", "> 0", cfg_.learning_rate);
+        const std::size_t K = gate_.num_islands(), Lm = gate_.max_levels();
+        probs_.resize(K * Lm);
+        sets_.resize(K * Lm);
+        sizes_.resize(K);
+        start_.resize(K);
+        order_.resize(K);
+        entropy_.resize(K);
+        prev_action_.resize(K);
+        label_.resize(K);
+        reservoir_.reserve(std::min<std::size_t>(cfg_.replay_capacity, 4096));
+    }
+
+    [[nodiscard]] const config& cfg() const noexcept { return cfg_; }
+    [[nodiscard]] P& policy() noexcept { return policy_; }
+    [[nodiscard]] Model& model() noexcept { return model_; }
+    [[nodiscard]] entropy_gate& gate() noexcept { return gate_; }
+    [[nodiscard]] conformal_calibrator& calibrator() noexcept { return cal_; }
+    [[nodiscard]] std::size_t num_islands() const noexcept { return gate_.num_islands(); }
+
+    /// Calibrates τ and q̂_k from held-out observations of seen applications and their reference levels
+    /// (labels: n·K). Throws as entropy_gate::calibrate / conformal_calibrator::calibrate; on error neither is
+    /// changed.
+    void calibrate(std::span<const sim::observation> held_out, std::span<const level_t> labels, rng_type& rng) {
+        const std::size_t bs = gate_.block_size();
+        std::vector<double> blocks(held_out.size() * bs);
+        for (std::size_t i = 0; i < held_out.size(); ++i)
+            policy_.probabilities(held_out[i], std::span<double>(blocks).subspan(i * bs, bs));
+        entropy_gate g = gate_;
+        conformal_calibrator c = cal_;
+        g.calibrate(blocks);
+        c.calibrate(blocks, labels, rng);
+        gate_ = std::move(g);
+        cal_ = std::move(c);
+    }
+
+    /// Decides one level per island for obs into a (resized to K).
+    void act(const sim::observation& obs, sim::action& a) {
+        const std::size_t K = num_islands(), Lm = gate_.max_levels();
+        if (obs.num_islands() != K)
+            throw dimension_mismatch(std::string(who_act) + ": observation has " + std::to_string(obs.num_islands()) +
+                                     " islands, expected " + std::to_string(K));
+        if (have_prev_) {
+            if constexpr (requires { model_.update(prev_obs_, prev_action_, obs); })
+                model_.update(prev_obs_, prev_action_, obs);
+            if (cfg_.slow_path == slow_path_mode::deferred && pending_) learn_step();
+        }
+        a.resize(K);
+        std::fill(probs_.begin(), probs_.end(), 0.0);
+        policy_.probabilities(obs, probs_);
+        for (std::size_t k = 0; k < K; ++k) {
+            start_[k] = static_cast<level_t>(detail::argmax(std::span<const double>(probs_).subspan(k * Lm, gate_.num_levels(k))));
+            entropy_[k] = gate_.island_entropy(probs_, k);
+        }
+        ++decisions_;
+        last_unseen_ = gate_.value(probs_) > gate_.threshold();
+        if (!last_unseen_) {
+            std::copy(start_.begin(), start_.end(), a.begin());
+            remember_seen(obs);
+        } else {
+            ++unseen_;
+            for (std::size_t k = 0; k < K; ++k) {
+                sizes_[k] = cal_.set(probs_, k, std::span<level_t>(sets_).subspan(k * Lm, Lm));
+                order_[k] = k;
+            }
+            std::sort(order_.begin(), order_.end(), [this](std::size_t x, std::size_t y) { return entropy_[x] > entropy_[y]; });
+            last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a);
+        }
+        prev_obs_ = obs;
+        std::copy(a.begin(), a.end(), prev_action_.begin());
+        have_prev_ = true;
+    }
+
+    /// After the interval: schedules (deferred) or runs (inline) the SGD and replay steps of an unseen decision.
+    void observe(const sim::observation& obs, const sim::action& a, const sim::step_outcome& outcome) {
+        (void)outcome;
+        if (!last_unseen_) return;
+        pending_obs_ = obs;
+        std::copy(a.begin(), a.end(), label_.begin());
+        pending_ = true;
+        if (cfg_.slow_path == slow_path_mode::inline_path) learn_step();
+    }
+
+    /// Decisions taken, how many were flagged unseen, and their ratio.
+    [[nodiscard]] std::size_t decisions() const noexcept { return decisions_; }
+    [[nodiscard]] std::size_t unseen_decisions() const noexcept { return unseen_; }
+    [[nodiscard]] double unseen_fraction() const noexcept {
+        return decisions_ == 0 ? 0.0 : static_cast<double>(unseen_) / static_cast<double>(decisions_);
+    }
+    /// Whether the last decision was unseen, and the last search's result (valid when it was).
+    [[nodiscard]] bool last_unseen() const noexcept { return last_unseen_; }
+    [[nodiscard]] const product_search_result& last_search() const noexcept { return last_search_; }
+    [[nodiscard]] std::size_t reservoir_size() const noexcept { return reservoir_.size(); }
+    [[nodiscard]] std::size_t sgd_steps() const noexcept { return sgd_steps_; }
+
+private:
+    struct example {
+        sim::observation obs;
+        std::vector<level_t> label;
+    };
+
+    void remember_seen(const sim::observation& obs) {
+        if (cfg_.replay_capacity == 0) return;
+        ++seen_total_;
+        if (reservoir_.size() < cfg_.replay_capacity) {
+            reservoir_.push_back({obs, std::vector<level_t>(start_.begin(), start_.end())});
+            return;
+        }
+        std::uniform_int_distribution<std::size_t> pick(0, seen_total_ - 1);
+        const std::size_t j = pick(rng_);
+        if (j < cfg_.replay_capacity) {
+            reservoir_[j].obs = obs;
+            std::copy(start_.begin(), start_.end(), reservoir_[j].label.begin());
+        }
+    }
+
+    void learn_step() {
+        pending_ = false;
+        if constexpr (SgdStepPolicy<P>) {
+            policy_.sgd_step(pending_obs_, std::span<const level_t>(label_), cfg_.learning_rate);
+            ++sgd_steps_;
+            if (!reservoir_.empty()) {
+                std::uniform_int_distribution<std::size_t> pick(0, reservoir_.size() - 1);
+                const example& e = reservoir_[pick(rng_)];
+                policy_.sgd_step(e.obs, std::span<const level_t>(e.label), cfg_.learning_rate);
+                ++sgd_steps_;
+            }
+        }
+    }
+
+    static constexpr const char* who_ctor = "l2s::online::uaol_policy";
+    static constexpr const char* who_act = "l2s::online::uaol_policy::act";
+    config cfg_;
+    P policy_;
+    Model model_;
+    entropy_gate gate_;
+    conformal_calibrator cal_;
+    product_set_search search_;
+    rng_type rng_;
+    std::vector<double> probs_, entropy_;
+    std::vector<level_t> sets_, start_, prev_action_, label_;
+    std::vector<std::size_t> sizes_, order_;
+    std::vector<example> reservoir_;
+    sim::observation prev_obs_, pending_obs_;
+    product_search_result last_search_{};
+    std::size_t decisions_ = 0, unseen_ = 0, seen_total_ = 0, sgd_steps_ = 0;
+    bool have_prev_ = false, pending_ = false, last_unseen_ = false;
+};
+
+}  // namespace l2s::online

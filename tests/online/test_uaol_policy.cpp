@@ -1,0 +1,182 @@
+// tests/online/test_uaol_policy.cpp: the UaOL loop with a hand-written probabilistic policy and environment.
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cmath>
+#include <span>
+#include <vector>
+
+#include <l2s/online/uaol_policy.hpp>
+#include <l2s/policy/concepts.hpp>
+
+using namespace l2s;
+using online::uaol_policy;
+
+namespace {
+constexpr std::size_t K = 2, L = 3;
+
+/// Observations whose utilisation cycles; power grows with the level, time falls with it.
+struct tiny_env {
+    using observation_type = sim::observation;
+    using action_type = sim::action;
+    sim::observation obs;
+    std::size_t t = 0;
+    const sim::observation& reset(rng_type&) {
+        obs.resize(K);
+        t = 0;
+        fill();
+        return obs;
+    }
+    sim::step_outcome step(const sim::action& a) {
+        ++t;
+        for (std::size_t k = 0; k < K; ++k) obs.level[k] = a[k];
+        fill();
+        return {1.0, 1.0, 50.0, t >= 50};
+    }
+    const sim::observation& observe() const { return obs; }
+    std::size_t num_islands() const { return K; }
+    std::size_t num_levels(std::size_t) const { return L; }
+    void fill() {
+        for (std::size_t k = 0; k < K; ++k) {
+            obs.utilisation[k] = 0.5 + 0.4 * std::sin(static_cast<double>(t + k));
+            obs.ipc[k] = 1.0;
+            obs.freq_hz[k] = 1e9;
+            obs.busy_time_s[k] = 0.01;
+        }
+        obs.interval = t;
+    }
+};
+
+/// Per-island softmax over L levels with logits W_k [u_k, 1]; sgd_step ascends log p(label).
+struct tiny_softmax {
+    std::array<double, K * L * 2> w{};  // all zero: uniform probabilities
+    void probabilities(const sim::observation& o, std::span<double> out) const {
+        for (std::size_t k = 0; k < K; ++k) {
+            double z[L], m = -1e300, s = 0.0;
+            for (std::size_t l = 0; l < L; ++l) {
+                z[l] = w[(k * L + l) * 2] * o.utilisation[k] + w[(k * L + l) * 2 + 1];
+                m = std::max(m, z[l]);
+            }
+            for (std::size_t l = 0; l < L; ++l) s += (z[l] = std::exp(z[l] - m));
+            for (std::size_t l = 0; l < L; ++l) out[k * L + l] = z[l] / s;
+        }
+    }
+    void act(const sim::observation& o, sim::action& a) const {
+        std::array<double, K * L> p{};
+        probabilities(o, p);
+        a.resize(K);
+        for (std::size_t k = 0; k < K; ++k)
+            a[k] = static_cast<level_t>(std::max_element(p.begin() + k * L, p.begin() + (k + 1) * L) - (p.begin() + k * L));
+    }
+    void sgd_step(const sim::observation& o, std::span<const level_t> labels, double lr) {
+        std::array<double, K * L> p{};
+        probabilities(o, p);
+        for (std::size_t k = 0; k < K; ++k)
+            for (std::size_t l = 0; l < L; ++l) {
+                const double g = (l == labels[k] ? 1.0 : 0.0) - p[k * L + l];
+                w[(k * L + l) * 2] += lr * g * o.utilisation[k];
+                w[(k * L + l) * 2 + 1] += lr * g;
+            }
+    }
+};
+
+/// Power = 1 + level, time = work / (1 + level): the fastest level is the top one.
+struct tiny_model {
+    sim::power_time estimate(const sim::observation& o, std::size_t k, level_t l) const {
+        const double work = o.ipc[k] * o.freq_hz[k] * o.busy_time_s[k] * 1e-7;
+        return {1.0 + 0.5 * l * l, work / (1.0 + l)};
+    }
+    std::size_t updates = 0;
+    void update(const sim::observation&, const sim::action&, const sim::observation&) { ++updates; }
+};
+
+using tiny_uaol = uaol_policy<tiny_softmax, tiny_model>;
+static_assert(Environment<tiny_env>);
+static_assert(ProbabilisticPolicy<tiny_softmax, tiny_env>);
+static_assert(online::SgdStepPolicy<tiny_softmax>);
+static_assert(LearningPolicyFor<tiny_uaol, tiny_env>);
+
+void run(tiny_uaol& pol, tiny_env& env, int steps) {
+    rng_type rng(1);
+    const sim::observation* o = &env.reset(rng);
+    sim::action a;
+    for (int i = 0; i < steps; ++i) {
+        const sim::observation before = *o;
+        pol.act(before, a);
+        const sim::step_outcome r = env.step(a);
+        pol.observe(before, a, r);
+        o = &env.observe();
+    }
+}
+}  // namespace
+
+TEST_CASE("uaol_policy: uncalibrated gate → every state seen, argmax decisions, reservoir fills") {
+    tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L});
+    tiny_env env;
+    run(pol, env, 20);
+    CHECK(pol.decisions() == 20);
+    CHECK(pol.unseen_decisions() == 0);
+    CHECK(pol.unseen_fraction() == 0.0);
+    CHECK(pol.reservoir_size() == 20);
+    CHECK(pol.sgd_steps() == 0);
+    CHECK(pol.model().updates == 19);
+}
+
+TEST_CASE("uaol_policy: unseen states use the bounded search, and SGD turns them seen") {
+    tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L},
+                  {.search = {.budget = 64, .slowdown = 1.0}, .learning_rate = 0.5, .replay_capacity = 0});
+    pol.gate().set_threshold(0.5);
+    tiny_env env;
+    rng_type rng(1);
+    const sim::observation first = env.reset(rng);
+    sim::action a;
+    pol.act(first, a);
+    REQUIRE(pol.last_unseen());  // uniform probabilities: g = 1 > 0.5
+    // Uncalibrated conformal sets hold every level. t_ref = work/3; feasible t ≤ 2 t_ref → levels ≥ 1 on both;
+    // EDP = P t²: (1,1): P 3, t w/2 → 0.75 w²; (2,2): P 6, t w/3 → 0.667 w²; (1,2): t w/2 → worse than (2,2).
+    CHECK(a == sim::action{2, 2});
+    CHECK(pol.last_search().exhaustive);
+    pol.observe(first, a, env.step(a));
+    CHECK(pol.sgd_steps() == 1);
+    run(pol, env, 60);
+    CHECK(pol.unseen_decisions() < pol.decisions());
+    CHECK(pol.last_unseen() == false);  // the pseudo-labels made the policy confident
+}
+
+TEST_CASE("uaol_policy: deferred slow path applies the step at the next act") {
+    tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L}, {.slow_path = online::slow_path_mode::deferred});
+    pol.gate().set_threshold(0.5);
+    tiny_env env;
+    rng_type rng(1);
+    const sim::observation first = env.reset(rng);
+    sim::action a;
+    pol.act(first, a);
+    pol.observe(first, a, env.step(a));
+    CHECK(pol.sgd_steps() == 0);
+    pol.act(env.observe(), a);
+    CHECK(pol.sgd_steps() == 1);
+}
+
+TEST_CASE("uaol_policy: calibration and bad input") {
+    tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L});
+    std::vector<sim::observation> held(10);
+    tiny_env env;
+    rng_type rng(2);
+    for (auto& o : held) {
+        o = env.reset(rng);
+        env.step(sim::action{0, 0});
+        o = env.observe();
+    }
+    std::vector<level_t> labels(held.size() * K, 0);
+    pol.calibrate(held, labels, rng);
+    CHECK(pol.gate().calibrated());
+    CHECK(pol.calibrator().calibrated());
+    const double tau = pol.gate().threshold();
+    CHECK_THROWS_AS(pol.calibrate(held, std::vector<level_t>(3, 0), rng), dimension_mismatch);
+    CHECK(pol.gate().threshold() == tau);
+    sim::observation bad;
+    bad.resize(3);
+    sim::action a;
+    CHECK_THROWS_AS(pol.act(bad, a), dimension_mismatch);
+    CHECK_THROWS_AS(tiny_uaol(tiny_softmax{}, tiny_model{}, {L, L}, {.learning_rate = 0.0}), invalid_config);
+}
