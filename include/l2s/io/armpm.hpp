@@ -15,7 +15,6 @@
 #include <istream>
 #include <limits>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -70,9 +69,11 @@ struct armpm_table {
 
 /// Cores used, from a file name containing "<n>core" (e.g. "..._2core_el1_big.data"); 1 if absent.
 [[nodiscard]] inline int armpm_cores_from_name(const std::string& name) {
-    const std::regex re("([0-9]+)core");
-    std::smatch m;
-    if (std::regex_search(name, m, re)) return std::max(1, std::atoi(m[1].str().c_str()));
+    for (std::size_t pos = name.find("core"); pos != std::string::npos; pos = name.find("core", pos + 1)) {
+        std::size_t b = pos;
+        while (b > 0 && name[b - 1] >= '0' && name[b - 1] <= '9') --b;
+        if (b < pos) return std::max(1, std::atoi(name.substr(b, pos - b).c_str()));
+    }
     return 1;
 }
 
