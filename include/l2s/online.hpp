@@ -5,6 +5,7 @@
 #include <l2s/online/conformal.hpp>
 #include <l2s/online/entropy_gate.hpp>
 #include <l2s/online/island_models.hpp>
+#include <l2s/online/online_gp.hpp>
 #include <l2s/online/product_set_search.hpp>
 #include <l2s/online/uaol_policy.hpp>
 #include <l2s/online/rls.hpp>
