@@ -8,4 +8,5 @@
 #include <l2s/policy/fixed_level.hpp>
 #include <l2s/policy/island_policy.hpp>
 #include <l2s/policy/mlp.hpp>
+#include <l2s/policy/q_learning.hpp>
 #include <l2s/policy/softmax_linear.hpp>

@@ -3,3 +3,4 @@
 #pragma once
 #include <l2s/problems/analytic.hpp>
 #include <l2s/problems/vf_edp.hpp>
+#include <l2s/problems/vf_toy.hpp>

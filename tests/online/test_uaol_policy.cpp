@@ -93,7 +93,7 @@ struct tiny_model {
 using tiny_uaol = uaol_policy<tiny_softmax, tiny_model>;
 static_assert(Environment<tiny_env>);
 static_assert(ProbabilisticPolicy<tiny_softmax, tiny_env>);
-static_assert(online::SgdStepPolicy<tiny_softmax>);
+static_assert(SgdStepPolicy<tiny_softmax>);
 static_assert(LearningPolicyFor<tiny_uaol, tiny_env>);
 
 void run(tiny_uaol& pol, tiny_env& env, int steps) {

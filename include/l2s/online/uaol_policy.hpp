@@ -14,17 +14,11 @@
 #include <l2s/online/conformal.hpp>
 #include <l2s/online/entropy_gate.hpp>
 #include <l2s/online/product_set_search.hpp>
+#include <l2s/policy/concepts.hpp>
 #include <l2s/sim/concepts.hpp>
 #include <l2s/sim/observation.hpp>
 
 namespace l2s::online {
-
-/// Optional capability of a policy: one stochastic-gradient step of its log-likelihood towards per-island
-/// level labels, sgd_step(obs, labels, lr) (labels: K levels). uaol_policy uses it for online adaptation.
-template <class P>
-concept SgdStepPolicy = requires(P& p, const sim::observation& o, std::span<const level_t> labels, double lr) {
-    p.sgd_step(o, labels, lr);
-};
 
 /// Where the slow path (model update, SGD step, replay step) runs.
 enum class slow_path_mode {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// l2s/policy/concepts.hpp: the ProbabilisticPolicy concept.
+// l2s/policy/concepts.hpp: the ProbabilisticPolicy and SgdStepPolicy concepts.
 #pragma once
 #include <span>
 
+#include <l2s/core/types.hpp>
 #include <l2s/sim/concepts.hpp>
+#include <l2s/sim/observation.hpp>
 
 namespace l2s {
 
@@ -15,5 +17,13 @@ concept ProbabilisticPolicy =
     PolicyFor<P, E> && requires(const P& p, const typename E::observation_type& o, std::span<double> out) {
         p.probabilities(o, out);
     };
+
+/// Optional capability of a policy: one stochastic-gradient step of its log-likelihood towards per-island
+/// level labels, sgd_step(obs, labels, lr) (labels: K levels). online::uaol_policy uses it to adapt.
+/// @see docs/uaol.md#concept-sgdsteppolicy
+template <class P>
+concept SgdStepPolicy = requires(P& p, const sim::observation& o, std::span<const level_t> labels, double lr) {
+    p.sgd_step(o, labels, lr);
+};
 
 }  // namespace l2s

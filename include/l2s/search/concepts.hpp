@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 
 #include <l2s/core/checks.hpp>
@@ -138,5 +139,11 @@ concept SearchStrategy =
                               rng_type& rng) {
         { s.search(ev, start, b, rng) } -> std::same_as<search::search_result>;
     };
+
+/// Something that gives, for each (interval t, island k), probabilities over island k's levels:
+/// g(t, k, out) writes out[l] = p(level l at (t, k)) for l < out.size() (= L_k). search::lds uses it.
+/// @see docs/l2s.md#concept-levelgenerator
+template <class G>
+concept LevelGenerator = requires(G& g, std::size_t t, std::size_t k, std::span<double> out) { g(t, k, out); };
 
 }  // namespace l2s

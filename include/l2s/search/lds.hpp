@@ -16,16 +16,6 @@
 #include <l2s/search/context.hpp>
 #include <l2s/search/features.hpp>
 
-namespace l2s {
-
-/// Something that gives, for each (interval t, island k), probabilities over island k's levels:
-/// g(t, k, out) writes out[l] = p(level l at (t, k)) for l < out.size() (= L_k).
-/// @see docs/l2s.md#concept-levelgenerator
-template <class G>
-concept LevelGenerator = requires(G& g, std::size_t t, std::size_t k, std::span<double> out) { g(t, k, out); };
-
-}  // namespace l2s
-
 namespace l2s::search {
 
 /// A T × K × L_max table of level probabilities; a LevelGenerator.

@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: MIT
+// l2s/sim.hpp: umbrella for l2s/sim (the manycore DVFS simulator, its environment and evaluator, baselines).
+#pragma once
+#include <l2s/sim/concepts.hpp>
+#include <l2s/sim/dtm.hpp>
+#include <l2s/sim/governors.hpp>
+#include <l2s/sim/observation.hpp>
+#include <l2s/sim/power_fit.hpp>
+#include <l2s/sim/profiler.hpp>
