@@ -41,12 +41,12 @@ concept model_scoring = requires(const A& a, const M& m, const mat& X, const acq
 
 /// A function of one prediction, maximised: `a(prediction, context) → double`. Optional: `log_value(prediction,
 /// context)`, the natural log of a positive acquisition, used where products of probabilities are formed.
-/// @see docs/concepts.md#pointwiseacquisition
+/// @see docs/acquisition.md#pointwiseacquisition
 template <class A>
 concept PointwiseAcquisition = std::copyable<A> && detail::pointwise_scoring<A>;
 
 /// An acquisition that needs the whole model (e.g. a joint posterior draw): `a(model, X, context, rng) → vec`,
-/// one score per column of X, maximised.  @see docs/concepts.md#modelacquisitionfor
+/// one score per column of X, maximised.  @see docs/acquisition.md#modelacquisitionfor
 template <class A, class M>
 concept ModelAcquisitionFor = std::copyable<A> && Surrogate<M> && detail::model_scoring<A, M>;
 

@@ -40,7 +40,7 @@ namespace l2s::acquisition {
 template <class A = log_ei>
 struct constrained {
     static_assert(PointwiseAcquisition<A>,
-                  "l2s::acquisition::constrained<A>: A must model l2s::PointwiseAcquisition (see docs/concepts.md#pointwiseacquisition)");
+                  "l2s::acquisition::constrained<A>: A must model l2s::PointwiseAcquisition (see docs/acquisition.md#pointwiseacquisition)");
     A objective{};  ///< the acquisition of the objective (its log form is used)
 
     /// The log-form value from one objective prediction and one prediction per constraint.

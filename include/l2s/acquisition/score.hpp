@@ -22,7 +22,7 @@ template <class A, class M, class Rng>
     } else {
         static_assert(requires { { a(model, X, c, rng) } -> std::convertible_to<vec>; },
                       "l2s::acquisition::score: A must model l2s::PointwiseAcquisition or l2s::ModelAcquisitionFor<A, M> "
-                      "(see docs/concepts.md#pointwiseacquisition)");
+                      "(see docs/acquisition.md#pointwiseacquisition)");
         return a(model, X, c, rng);
     }
 }

@@ -102,9 +102,9 @@ class optimizer {
     static_assert(Surrogate<M>, "l2s::bo::optimizer<S, M, A, O>: M must model l2s::Surrogate (see docs/concepts.md#surrogate)");
     static_assert(PointwiseAcquisition<A> || ModelAcquisitionFor<A, M> || detail::constrained_scoring<A, M>,
                   "l2s::bo::optimizer<S, M, A, O>: A must model l2s::PointwiseAcquisition or l2s::ModelAcquisitionFor<A, M> "
-                  "(see docs/concepts.md#pointwiseacquisition)");
+                  "(see docs/acquisition.md#pointwiseacquisition)");
     static_assert(AcquisitionOptimizerFor<O, S>,
-                  "l2s::bo::optimizer<S, M, A, O>: O must model l2s::AcquisitionOptimizerFor<O, S> (see docs/concepts.md#acquisitionoptimizerfor)");
+                  "l2s::bo::optimizer<S, M, A, O>: O must model l2s::AcquisitionOptimizerFor<O, S> (see docs/bo.md#acquisitionoptimizerfor)");
 
 public:
     using config = optimizer_config;

@@ -31,7 +31,7 @@ template <class O, class S> concept maximizes_over = requires(const O& o, const 
 
 /// An inner optimiser of acquisitions over the space S: `maximize(f, space, rng) → maximize_result`, where
 /// `f(const mat& X) → vec` scores a batch of candidate columns. Optional: `maximize(f, space, rng, starts)`
-/// taking extra start points (columns, e.g. the incumbent).  @see docs/concepts.md#acquisitionoptimizerfor
+/// taking extra start points (columns, e.g. the incumbent).  @see docs/bo.md#acquisitionoptimizerfor
 template <class O, class S>
 concept AcquisitionOptimizerFor = std::copyable<O> && SearchSpace<S> && detail::maximizes_over<O, S>;
 

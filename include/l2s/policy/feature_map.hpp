@@ -167,7 +167,7 @@ private:
 };
 
 /// Standard scaler z = clamp((x − mean) / scale, ±clip); NaN → 0. Fitted on training features and stored
-/// in every learned policy.  @see docs/policy.md#standard_scaler
+/// in every learned policy.  @see docs/policy.md#island_layout
 struct standard_scaler {
     std::vector<double> mean;   ///< F training means
     std::vector<double> scale;  ///< F training standard deviations (1 where a feature is constant)
