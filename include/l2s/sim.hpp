@@ -3,7 +3,13 @@
 #pragma once
 #include <l2s/sim/concepts.hpp>
 #include <l2s/sim/dtm.hpp>
+#include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/governors.hpp>
 #include <l2s/sim/observation.hpp>
+#include <l2s/sim/platform.hpp>
 #include <l2s/sim/power_fit.hpp>
 #include <l2s/sim/profiler.hpp>
+#include <l2s/sim/sequence_evaluator.hpp>
+#include <l2s/sim/simulator.hpp>
+#include <l2s/sim/trace.hpp>
+#include <l2s/sim/workload.hpp>

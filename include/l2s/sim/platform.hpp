@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+// l2s/sim/platform.hpp: V/F islands, operating points, power and thermal coefficients in SI units, and the
+// built-in platforms (usable without any file). Numbers and their sources: docs/sim.md#platforms.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <l2s/core/error.hpp>
+
+namespace l2s::sim {
+
+/// One operating point.
+struct opp {
+    double freq_hz = 0.0;
+    double volt_v = 0.0;
+};
+
+/// Leakage of one island, P = s·V·(c₁T²e^{c₂/T} + I_gate), T in kelvin (Liao, He, Lepak, IEEE TCAD 2005;
+/// constants of the Odroid-XU3 A15 fit in MaiaBlanco/RL-DVFS `xu4_src/power_model.py`).
+struct leakage_model {
+    double c1_a_per_k2 = 2.488e-3;
+    double c2_k = -2660.0;
+    double i_gate_a = 1e-6;
+    double scale = 1.0;  ///< s: 1 for the measured board, or set so leakage meets a share of power
+
+    [[nodiscard]] double current_a(double temp_c) const noexcept {
+        const double t = temp_c + 273.15;
+        return scale * (c1_a_per_k2 * t * t * std::exp(c2_k / t) + i_gate_a);
+    }
+    [[nodiscard]] double power_w(double volt_v, double temp_c) const noexcept { return volt_v * current_a(temp_c); }
+};
+
+/// One V/F island. Attribute table: docs/sim.md#island_spec.
+struct island_spec {
+    std::string name;
+    std::string core_type;
+    std::size_t cores = 1;
+    std::vector<opp> opps;                 ///< ascending frequency
+    double c_core_f = 0.0;                 ///< effective switched capacitance of one busy core (F)
+    double c_cluster_f = 0.0;              ///< uncore/L2/clock tree, switched whenever the island is on (F)
+    leakage_model leakage{};
+    double transition_latency_s = 0.0;    ///< stall of one OPP switch
+    double volt_slew_v_per_s = 1e4;        ///< regulator slew (10 mV/µs)
+    double r_th_k_per_w = 0.4;             ///< island node to package
+    double c_th_j_per_k = 4e-3;            ///< island node heat capacity
+    double capacity = 1.0;                 ///< relative work per cycle (1 = the reference core)
+
+    [[nodiscard]] std::size_t num_levels() const noexcept { return opps.size(); }
+    [[nodiscard]] double f_max() const noexcept { return opps.back().freq_hz; }
+};
+
+/// Chip-level thermal and memory parameters. Attribute table: docs/sim.md#thermal_spec.
+struct thermal_spec {
+    double ambient_c = 45.0;                ///< HotSpot 6.0 ambient
+    double t_max_c = 80.0;                  ///< HotSniper limit
+    double package_r_k_per_w = 0.1;         ///< HotSpot convection resistance
+    double package_c_j_per_k = 140.4;       ///< HotSpot convection capacitance
+    double lateral_r_k_per_w = 4.0;         ///< between neighbouring islands (0 or inf: no coupling)
+    std::size_t grid_columns = 0;           ///< islands on a grid of this many columns (0: a line)
+};
+
+/// A chip: islands, thermal package, memory bandwidth.
+struct platform {
+    std::string name;
+    std::vector<island_spec> islands;
+    thermal_spec thermal{};
+    double mem_bandwidth_accesses_per_s = 1.6e9;  ///< shared memory bandwidth (64-byte accesses per second)
+
+    [[nodiscard]] std::size_t num_islands() const noexcept { return islands.size(); }
+    [[nodiscard]] std::size_t num_levels(std::size_t k) const noexcept { return islands[k].opps.size(); }
+    [[nodiscard]] std::size_t num_cores() const noexcept {
+        std::size_t n = 0;
+        for (const auto& i : islands) n += i.cores;
+        return n;
+    }
+
+    /// Throws invalid_config naming the field when the platform is unusable.
+    void validate() const {
+        const std::string who = "l2s::sim::platform(" + name + ")";
+        if (islands.empty()) throw invalid_config(who + ": islands is empty");
+        if (islands.size() > 4096) throw invalid_config(who + ": more than 4096 islands");
+        auto bad = [&](std::size_t k, const std::string& field, const std::string& rule) {
+            return invalid_config(who + ": islands[" + std::to_string(k) + "]." + field + " " + rule);
+        };
+        for (std::size_t k = 0; k < islands.size(); ++k) {
+            const auto& is = islands[k];
+            if (is.cores == 0) throw bad(k, "cores", "must be at least 1");
+            if (is.opps.empty() || is.opps.size() > 255) throw bad(k, "opps", "must hold 1 to 255 operating points");
+            for (std::size_t l = 0; l < is.opps.size(); ++l) {
+                const auto& o = is.opps[l];
+                if (!(o.freq_hz > 0.0 && std::isfinite(o.freq_hz)))
+                    throw bad(k, "opps[" + std::to_string(l) + "].freq_hz", "must be finite and > 0");
+                if (!(o.volt_v > 0.0 && o.volt_v < 5.0))
+                    throw bad(k, "opps[" + std::to_string(l) + "].volt_v", "must be in (0, 5) V");
+                if (l > 0 && !(o.freq_hz > is.opps[l - 1].freq_hz))
+                    throw bad(k, "opps[" + std::to_string(l) + "].freq_hz", "must be strictly ascending");
+            }
+            auto positive = [&](double v, const char* field) {
+                if (!(v > 0.0 && std::isfinite(v))) throw bad(k, field, "must be finite and > 0");
+            };
+            auto non_negative = [&](double v, const char* field) {
+                if (!(v >= 0.0 && std::isfinite(v))) throw bad(k, field, "must be finite and >= 0");
+            };
+            positive(is.c_core_f, "c_core_f");
+            non_negative(is.c_cluster_f, "c_cluster_f");
+            non_negative(is.leakage.scale, "leakage.scale");
+            non_negative(is.leakage.c1_a_per_k2, "leakage.c1_a_per_k2");
+            non_negative(is.leakage.i_gate_a, "leakage.i_gate_a");
+            if (!(is.leakage.c2_k < 0.0)) throw bad(k, "leakage.c2_k", "must be < 0");
+            non_negative(is.transition_latency_s, "transition_latency_s");
+            positive(is.volt_slew_v_per_s, "volt_slew_v_per_s");
+            positive(is.r_th_k_per_w, "r_th_k_per_w");
+            positive(is.c_th_j_per_k, "c_th_j_per_k");
+            positive(is.capacity, "capacity");
+        }
+        const auto& t = thermal;
+        if (!(std::isfinite(t.ambient_c) && t.ambient_c > -100.0 && t.ambient_c < 200.0))
+            throw invalid_config(who + ": thermal.ambient_c must be in (-100, 200)");
+        if (!(t.t_max_c > t.ambient_c && std::isfinite(t.t_max_c)))
+            throw invalid_config(who + ": thermal.t_max_c must be finite and above ambient_c");
+        if (!(t.package_r_k_per_w > 0.0 && std::isfinite(t.package_r_k_per_w)))
+            throw invalid_config(who + ": thermal.package_r_k_per_w must be finite and > 0");
+        if (!(t.package_c_j_per_k > 0.0 && std::isfinite(t.package_c_j_per_k)))
+            throw invalid_config(who + ": thermal.package_c_j_per_k must be finite and > 0");
+        if (!(t.lateral_r_k_per_w >= 0.0)) throw invalid_config(who + ": thermal.lateral_r_k_per_w must be >= 0");
+        if (!(mem_bandwidth_accesses_per_s > 0.0 && std::isfinite(mem_bandwidth_accesses_per_s)))
+            throw invalid_config(who + ": mem_bandwidth_accesses_per_s must be finite and > 0");
+    }
+};
+
+namespace detail {
+
+/// 1 µW/MHz/V² (Linux dynamic-power-coefficient unit) = 1 pF.
+inline constexpr double pf = 1e-12;
+
+/// Silicon + interface vertical resistance of one 4 mm² core block (HotSpot 6.0 defaults, derived in
+/// ../shared/data/platforms: 0.375 + 1.25 K/W) and its heat capacity (≈ 1.05 mJ/K).
+inline constexpr double core_r_k_per_w = 1.625;
+inline constexpr double core_c_j_per_k = 1.05e-3;
+
+inline island_spec make_island(std::string name, std::string type, std::size_t cores, std::vector<opp> opps,
+                               double c_core_pf, double cluster_rel, double latency_s) {
+    island_spec s;
+    s.name = std::move(name);
+    s.core_type = std::move(type);
+    s.cores = cores;
+    s.opps = std::move(opps);
+    s.c_core_f = c_core_pf * pf;
+    s.c_cluster_f = cluster_rel * s.c_core_f;
+    s.transition_latency_s = latency_s;
+    s.r_th_k_per_w = core_r_k_per_w / static_cast<double>(cores);  // cores in parallel
+    s.c_th_j_per_k = core_c_j_per_k * static_cast<double>(cores);
+    return s;
+}
+
+inline std::vector<opp> mhz_mv(std::initializer_list<std::pair<double, double>> pts) {
+    std::vector<opp> v;
+    for (const auto& [f, mv] : pts) v.push_back({f * 1e6, mv * 1e-3});
+    return v;
+}
+
+/// Scales the xu3_current leakage shape so that leakage is `fraction` of island power at the top OPP
+/// with every core busy at 70 °C (the `fraction` model of ../shared/data/platforms/README.md).
+inline void leakage_fraction(island_spec& s, double fraction) {
+    const opp top = s.opps.back();
+    const double dyn = (static_cast<double>(s.cores) * s.c_core_f + s.c_cluster_f) * top.volt_v * top.volt_v * top.freq_hz;
+    s.leakage.scale = 1.0;
+    const double unit = s.leakage.power_w(top.volt_v, 70.0);
+    s.leakage.scale = fraction / (1.0 - fraction) * dyn / unit;
+}
+
+}  // namespace detail
+
+/// Samsung Exynos 5422 (Odroid-XU3/XU4): little = 4 × Cortex-A7, big = 4 × Cortex-A15.
+/// opp_table "asv_board_b" (default; the adaptive-supply table of one real board, matching the ARMPM rails)
+/// or "mainline" (arch/arm/boot/dts/samsung/exynos5420.dtsi / exynos5800.dtsi as applied to the 5422).
+/// C_core from exynos5422-cpus.dtsi (A7 90, A15 310 µW/MHz/V²), 140 µs clock-latency-ns, leakage: the
+/// board fit (scale 1), C_cluster = 0.75 C_core (midpoint of the ARMPM-suggested 0.5–1.0).
+[[nodiscard]] inline platform exynos5422(std::string_view opp_table = "asv_board_b") {
+    using detail::mhz_mv;
+    std::vector<opp> little, big;
+    if (opp_table == "asv_board_b") {
+        little = mhz_mv({{200, 900}, {300, 900}, {400, 900}, {500, 900}, {600, 912.5}, {700, 950}, {800, 987.5},
+                         {900, 1025}, {1000, 1062.5}, {1100, 1100}, {1200, 1137.5}, {1300, 1187.5}, {1400, 1237.5}});
+        big = mhz_mv({{200, 900}, {300, 900}, {400, 900}, {500, 900}, {600, 900}, {700, 900}, {800, 900}, {900, 912.5},
+                      {1000, 937.5}, {1100, 962.5}, {1200, 987.5}, {1300, 1012.5}, {1400, 1037.5}, {1500, 1062.5},
+                      {1600, 1100}, {1700, 1137.5}, {1800, 1175}, {1900, 1225}, {2000, 1287.5}});
+    } else if (opp_table == "mainline") {
+        little = mhz_mv({{200, 900}, {300, 900}, {400, 1000}, {500, 1000}, {600, 1000}, {700, 1000}, {800, 1100},
+                         {900, 1100}, {1000, 1100}, {1100, 1250}, {1200, 1250}, {1300, 1250}, {1400, 1275}});
+        big = mhz_mv({{200, 900}, {300, 900}, {400, 900}, {500, 900}, {600, 900}, {700, 900}, {800, 900}, {900, 1000},
+                      {1000, 1000}, {1100, 1000}, {1200, 1000}, {1300, 1100}, {1400, 1100}, {1500, 1100}, {1600, 1250},
+                      {1700, 1250}, {1800, 1237.5}, {1900, 1262.5}, {2000, 1312.5}});
+    } else {
+        throw invalid_config("l2s::sim::exynos5422: unknown opp_table '" + std::string(opp_table) +
+                             "' (asv_board_b, mainline)");
+    }
+    platform p;
+    p.name = "exynos5422";
+    p.islands.push_back(detail::make_island("little", "cortex-a7", 4, std::move(little), 90.0, 0.75, 140e-6));
+    p.islands.push_back(detail::make_island("big", "cortex-a15", 4, std::move(big), 310.0, 0.75, 140e-6));
+    p.islands[1].capacity = 1.0;
+    p.islands[0].capacity = 539.0 / 1024.0;  // capacity-dmips-mhz
+    p.mem_bandwidth_accesses_per_s = 14.9e9 / 64.0;  // LPDDR3-933 × 2 × 32 bit
+    return p;
+}
+
+/// Rockchip RK3399: little = 4 × Cortex-A53, big = 2 × Cortex-A72 (rk3399-opp.dtsi, rk3399.dtsi:
+/// 100 and 436 µW/MHz/V², 40 µs). Leakage: 30 % of top-OPP power (`fraction` model; no chip figure).
+[[nodiscard]] inline platform rk3399() {
+    using detail::mhz_mv;
+    platform p;
+    p.name = "rk3399";
+    p.islands.push_back(detail::make_island(
+        "little", "cortex-a53", 4, mhz_mv({{408, 825}, {600, 825}, {816, 850}, {1008, 925}, {1200, 1000}, {1416, 1125}}),
+        100.0, 0.75, 40e-6));
+    p.islands.push_back(detail::make_island("big", "cortex-a72", 2,
+                                            mhz_mv({{408, 825}, {600, 825}, {816, 825}, {1008, 875}, {1200, 950},
+                                                    {1416, 1025}, {1608, 1100}, {1800, 1200}}),
+                                            436.0, 0.75, 40e-6));
+    p.islands[0].capacity = 485.0 / 1024.0;
+    for (auto& is : p.islands) detail::leakage_fraction(is, 0.3);
+    p.mem_bandwidth_accesses_per_s = 12.8e9 / 64.0;  // LPDDR4 2 × 32 bit
+    return p;
+}
+
+/// Intel SCC (48 P54C cores): 6 voltage islands × 8 cores, table "rcce" (RCCE_power_management.c: tile
+/// frequency 1600/divider MHz, lowest voltage level whose maximum frequency covers it). Voltage changes take
+/// milliseconds (1,000,000 cycles of the RCCE emulator at the top 800 MHz = 1.25 ms). No published dynamic-power
+/// coefficient: C_core = 100 pF is a default. Frequency per 2-core tile is not modelled (one frequency per island).
+[[nodiscard]] inline platform intel_scc48() {
+    using detail::mhz_mv;
+    platform p;
+    p.name = "intel_scc48";
+    const auto table = mhz_mv({{100, 700}, {107, 700}, {114, 700}, {123, 700}, {133, 700}, {145, 700}, {160, 700},
+                               {178, 700}, {200, 700}, {229, 700}, {267, 700}, {320, 700}, {400, 700}, {533, 800},
+                               {800, 1100}});
+    for (int k = 0; k < 6; ++k) {
+        auto is = detail::make_island("vdom" + std::to_string(k), "p54c", 8, table, 100.0, 0.75, 1e6 / 800e6);
+        detail::leakage_fraction(is, 0.3);
+        p.islands.push_back(std::move(is));
+    }
+    p.thermal.grid_columns = 3;
+    p.mem_bandwidth_accesses_per_s = 21.0e9 / 64.0;  // 4 DDR3 controllers
+    return p;
+}
+
+/// Synthetic Sniper/HotSniper manycore with islands of the given sizes (e.g. {22, 22, 16, 4}) and `levels`
+/// V/F levels evenly spaced over 1.0–4.0 GHz rounded to 100 MHz, V = 0.6 + 0.8·f/4 GHz (HotSniper's 22 nm
+/// rule). C_core = 100 pF (default; Sniper takes dynamic power from McPAT), leakage scaled to HotSniper's
+/// 0.92 W static power per core at 4 GHz and 70 °C, transition 30 µs fixed (midpoint of the suggested
+/// 10–50 µs) + |ΔV|/(10 mV/µs), 4 DDR4-3200 channels shared.
+[[nodiscard]] inline platform sniper_manycore(std::span<const std::size_t> island_cores, std::size_t levels = 8) {
+    const std::string who = "l2s::sim::sniper_manycore";
+    if (island_cores.empty()) throw invalid_config(who + ": island_cores is empty");
+    if (levels < 2 || levels > 31) throw invalid_config(who + ": levels must be in [2, 31]");
+    std::vector<opp> table;
+    for (std::size_t l = 0; l < levels; ++l) {
+        const double mhz = std::round((1000.0 + 3000.0 * static_cast<double>(l) / static_cast<double>(levels - 1)) / 100.0) * 100.0;
+        table.push_back({mhz * 1e6, 0.6 + 0.8 * mhz / 4000.0});
+    }
+    platform p;
+    std::size_t total = 0;
+    for (std::size_t k = 0; k < island_cores.size(); ++k) {
+        if (island_cores[k] == 0) throw invalid_config(who + ": island_cores[" + std::to_string(k) + "] is 0");
+        auto is = detail::make_island("island" + std::to_string(k), "generic", island_cores[k], table, 100.0, 0.75, 30e-6);
+        const opp top = table.back();
+        is.leakage.scale = 1.0;
+        is.leakage.scale = 0.92 * static_cast<double>(island_cores[k]) / is.leakage.power_w(top.volt_v, 70.0);
+        total += island_cores[k];
+        p.islands.push_back(std::move(is));
+    }
+    p.name = "sniper_manycore_" + std::to_string(total) + "c_" + std::to_string(island_cores.size()) + "i";
+    p.thermal.grid_columns = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(island_cores.size()))));
+    p.mem_bandwidth_accesses_per_s = 4.0 * 25.6e9 / 64.0;
+    return p;
+}
+
+/// The template instantiated as in ../shared/data/platforms/README.md: total_cores / cores_per_island
+/// identical islands. Default (DESIGN): 64 cores in 16 islands of 4, 8 levels.
+[[nodiscard]] inline platform sniper_manycore(std::size_t total_cores = 64, std::size_t cores_per_island = 4,
+                                              std::size_t levels = 8) {
+    if (cores_per_island == 0 || total_cores == 0 || total_cores % cores_per_island != 0)
+        throw invalid_config("l2s::sim::sniper_manycore: total_cores must be a positive multiple of cores_per_island");
+    const std::vector<std::size_t> sizes(total_cores / cores_per_island, cores_per_island);
+    return sniper_manycore(std::span<const std::size_t>(sizes), levels);
+}
+
+/// Names accepted by builtin_platform.
+[[nodiscard]] inline std::vector<std::string> builtin_platform_names() {
+    return {"exynos5422", "exynos5422_mainline", "rk3399", "intel_scc48", "sniper_manycore", "sniper_manycore_16",
+            "sniper_manycore_256"};
+}
+
+/// A built-in platform by name (see builtin_platform_names); invalid_config listing the names otherwise.
+[[nodiscard]] inline platform builtin_platform(std::string_view name) {
+    if (name == "exynos5422") return exynos5422("asv_board_b");
+    if (name == "exynos5422_mainline") return exynos5422("mainline");
+    if (name == "rk3399") return rk3399();
+    if (name == "intel_scc48") return intel_scc48();
+    if (name == "sniper_manycore") return sniper_manycore(64, 4, 8);
+    if (name == "sniper_manycore_16") return sniper_manycore(16, 4, 8);
+    if (name == "sniper_manycore_256") return sniper_manycore(256, 8, 8);
+    std::string list;
+    for (const auto& n : builtin_platform_names()) list += (list.empty() ? "" : ", ") + n;
+    throw invalid_config("l2s::sim::builtin_platform: unknown platform '" + std::string(name) + "' (" + list + ")");
+}
+
+}  // namespace l2s::sim
