@@ -5,4 +5,6 @@
 #include <l2s/io/bo.hpp>
 #include <l2s/io/gp.hpp>
 #include <l2s/io/json_util.hpp>
+#include <l2s/io/platform.hpp>
 #include <l2s/io/policy.hpp>
+#include <l2s/io/trace.hpp>

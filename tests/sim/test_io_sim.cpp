@@ -1,0 +1,175 @@
+// tests/sim/test_io_sim.cpp: platform files against the built-in platforms, the built-in PARSEC profiles
+// against the shared JSON, trace CSV/JSON/SVG, and malformed input.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <l2s/io/platform.hpp>
+#include <l2s/io/trace.hpp>
+#include <l2s/sim.hpp>
+
+#include "support/data.hpp"
+
+using namespace l2s;
+using doctest::Approx;
+
+namespace {
+void check_same(const sim::platform& a, const sim::platform& b) {
+    REQUIRE(a.num_islands() == b.num_islands());
+    for (std::size_t k = 0; k < a.num_islands(); ++k) {
+        const auto &x = a.islands[k], &y = b.islands[k];
+        CAPTURE(x.name);
+        CHECK(x.name == y.name);
+        CHECK(x.cores == y.cores);
+        REQUIRE(x.opps.size() == y.opps.size());
+        for (std::size_t l = 0; l < x.opps.size(); ++l) {
+            CHECK(x.opps[l].freq_hz == Approx(y.opps[l].freq_hz));
+            CHECK(x.opps[l].volt_v == Approx(y.opps[l].volt_v));
+        }
+        CHECK(x.c_core_f == Approx(y.c_core_f));
+        CHECK(x.c_cluster_f == Approx(y.c_cluster_f));
+        CHECK(x.leakage.scale == Approx(y.leakage.scale));
+        CHECK(x.leakage.c2_k == Approx(y.leakage.c2_k));
+        CHECK(x.transition_latency_s == Approx(y.transition_latency_s));
+        CHECK(x.capacity == Approx(y.capacity));
+    }
+    CHECK(a.thermal.ambient_c == Approx(b.thermal.ambient_c));
+    CHECK(a.thermal.t_max_c == Approx(b.thermal.t_max_c));
+    CHECK(a.thermal.package_r_k_per_w == Approx(b.thermal.package_r_k_per_w));
+    CHECK(a.thermal.package_c_j_per_k == Approx(b.thermal.package_c_j_per_k));
+}
+nlohmann::json read_json(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return nlohmann::json::parse(in);
+}
+}  // namespace
+
+TEST_CASE("io::load_platform: the shared platform files give the built-in platforms") {
+    const auto dir = test::data_dir("L2S_PLATFORM_DIR", "data/platforms");
+    if (!dir) return;
+    check_same(io::load_platform(*dir / "exynos5422.json", {.opp_table = "asv_board_b"}), sim::exynos5422("asv_board_b"));
+    check_same(io::load_platform(*dir / "exynos5422.json"), sim::exynos5422("mainline"));
+    check_same(io::load_platform(*dir / "rk3399.json"), sim::rk3399());
+    check_same(io::load_platform(*dir / "intel_scc48.json"), sim::intel_scc48());
+    check_same(io::load_platform(*dir / "sniper_manycore.json"), sim::sniper_manycore(64, 4, 8));
+    check_same(io::load_platform(*dir / "sniper_manycore.json", {.opp_table = "", .total_cores = 256, .cores_per_island = 8}),
+               sim::sniper_manycore(256, 8, 8));
+}
+
+TEST_CASE("io::platform_from_json: bad files name the field and throw invalid_config") {
+    const auto dir = test::data_dir("L2S_PLATFORM_DIR", "data/platforms");
+    if (!dir) return;
+    const auto good = read_json(*dir / "rk3399.json");
+    auto expect = [&](nlohmann::json j, const char* what) {
+        CAPTURE(what);
+        CHECK_THROWS_WITH_AS((void)io::platform_from_json(j), doctest::Contains(what), invalid_config);
+    };
+    auto j = good;
+    j["schema"] = "l2s-platform-v0";
+    expect(j, "schema");
+    j = good;
+    j["colour"] = 1;
+    expect(j, "platform.colour: unknown field");
+    j = good;
+    j["islands"][1]["turbo"] = true;
+    expect(j, "islands[1].turbo: unknown field");
+    j = good;
+    j["islands"][0].erase("power_model");
+    expect(j, "islands[0].power_model: missing field");
+    j = good;
+    j["islands"][1]["opp_tables"]["mainline"]["opps"][2]["freq_mhz"] = 100;
+    expect(j, "opps[2].freq_mhz");
+    j = good;
+    j["islands"][0]["opp_tables"]["mainline"]["opps"][5]["voltage_mv"] = 1300;
+    expect(j, "exceeds voltage_max_mv");
+    j = good;
+    j["islands"] = nlohmann::json::array();
+    expect(j, "islands");
+    j = good;
+    j["islands"][0]["cores"] = 0;
+    expect(j, "islands[0].cores");
+    j = good;
+    j["islands"][0]["cores"] = "four";
+    CHECK_THROWS_AS((void)io::platform_from_json(j), invalid_config);
+    CHECK_THROWS_AS((void)io::platform_from_json(good, {.opp_table = "turbo"}), invalid_config);
+    CHECK_THROWS_AS((void)io::load_platform("/nonexistent/platform.json"), io_error);
+}
+
+TEST_CASE("sim::parsec_workload: built-in profiles follow the shared workload file") {
+    const auto dir = test::data_dir("L2S_WORKLOAD_DIR", "data/workloads");
+    if (!dir) return;
+    const auto j = read_json(*dir / "parsec_xu3_phases.json");
+    std::size_t checked = 0;
+    for (const auto& p : j.at("profiles")) {
+        const std::string name = p.at("benchmark").get<std::string>().substr(p.at("benchmark").get<std::string>().find('.') + 1);
+        const int cores = p.at("cores").get<int>();
+        const auto w = sim::parsec_workload(name, 1, {.intervals = 400, .profile_cores = cores});
+        REQUIRE(w.islands[0].size() == p.at("phases").size());
+        for (std::size_t i = 0; i < w.islands[0].size(); ++i) {
+            const auto& ph = p.at("phases")[i];
+            const double ipc = ph.at("ipc")[2].get<double>(), beta = std::clamp(ph.at("beta_mem_busy").get<double>(), 0.0, 1.0);
+            const auto& x = w.islands[0][i];
+            // time per instruction at 1.8 GHz reproduces the measured CPI / f
+            CHECK(x.cpi_core / 1.8e9 + x.mem_per_instr * x.t_mem_s == Approx(1.0 / ipc / 1.8e9).epsilon(1e-4));
+            CHECK(x.cpi_core == Approx((1.0 - beta) / ipc).epsilon(1e-4));
+            CHECK(x.active_fraction == Approx(std::clamp(ph.at("util")[2].get<double>(), 0.0, 1.0)).epsilon(1e-4));
+            ++checked;
+        }
+    }
+    CHECK(checked == 61);
+}
+
+TEST_CASE("io trace: CSV round trip, JSON shape, SVG plots; malformed CSV is rejected") {
+    const auto p = sim::sniper_manycore(16, 4, 8);
+    sim::sequence_evaluator ev(p, sim::parsec_workload("dedup", 4, {.intervals = 30}));
+    vf_sequence y({30, 4});
+    for (std::size_t t = 0; t < 30; ++t)
+        for (std::size_t k = 0; k < 4; ++k) y(t, k) = static_cast<level_t>((t + k) % 8);
+    sim::trace tr;
+    tr.label = "round <robin>";
+    const auto s = ev.evaluate(y, tr);
+    CHECK(xt::sum(tr.energy_j)() == Approx(s.energy_j));
+    CHECK(xt::sum(tr.time_s)() == Approx(s.time_s));
+    CHECK(tr.level(3, 1) == 4.0);
+    CHECK(tr.freq_hz(3, 1) == Approx(ev.sim().frequency(1, 4)));
+
+    std::stringstream csv;
+    io::write_trace_csv(csv, tr);
+    const auto back = io::read_trace_csv(csv);
+    CHECK(back.level == tr.level);
+    CHECK(back.power_w == tr.power_w);
+    CHECK(back.temp_c == tr.temp_c);
+    CHECK(back.time_s == tr.time_s);
+
+    const auto j = io::trace_to_json(tr);
+    CHECK(j.at("level").size() == 30);
+    CHECK(j.at("level")[0].size() == 4);
+    std::stringstream svg;
+    io::write_trace_svg(svg, tr);
+    const std::string text = svg.str();
+    CHECK(text.find("round &lt;robin&gt;") != std::string::npos);
+    std::size_t lines = 0;
+    for (std::size_t at = text.find("<polyline"); at != std::string::npos; at = text.find("<polyline", at + 1)) ++lines;
+    CHECK(lines == 8);
+    std::stringstream bars;
+    io::write_bar_svg(bars, {{"ondemand", 2.0}, {"l2s", 1.5}}, "EDP");
+    CHECK(bars.str().find("<rect") != std::string::npos);
+    CHECK_THROWS_AS(io::write_bar_svg(bars, {}, "EDP"), invalid_argument);
+
+    auto bad = [](const std::string& doc, const char* what) {
+        std::stringstream in(doc);
+        CAPTURE(doc);
+        CHECK_THROWS_WITH_AS((void)io::read_trace_csv(in), doctest::Contains(what), io_error);
+    };
+    const std::string header = "interval,island,level,freq_hz,power_w,temp_c,interval_time_s,interval_energy_j\n";
+    bad("", "header");
+    bad("a,b\n", "header");
+    bad(header, "no rows");
+    bad(header + "0,0,1,2,3,4,5\n", "line 2");
+    bad(header + "0,0,1,2,3,4,5,6,7\n", "line 2");
+    bad(header + "0,0,1,2,3,nan,5,6\n", "non-finite");
+    bad(header + "0,0,1,2,3,4,5,6\n0,1,1,2,3,4,5,6\n1,0,1,2,3,4,5,6\n", "do not fill");
+    bad(header + "0,0,1,2,3,4,5,6\n0,0,1,2,3,4,5,6\n", "do not fill");
+    bad(header + "-1,0,1,2,3,4,5,6\n", "line 2");
+}
