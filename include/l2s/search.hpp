@@ -9,4 +9,5 @@
 #include <l2s/search/features.hpp>
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/lds.hpp>
+#include <l2s/search/model_evaluator.hpp>
 #include <l2s/search/local.hpp>

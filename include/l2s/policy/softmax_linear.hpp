@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 // l2s/policy/softmax_linear.hpp: per-island multinomial logistic (softmax-linear) policy.
 #pragma once
+#include <array>
+#include <cmath>
 #include <cstddef>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -62,6 +65,32 @@ public:
     void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
         head_scores(h, z, p);
         detail::softmax_inplace(p, static_cast<std::size_t>(w_[h].rows()));
+    }
+
+    /// One stochastic-gradient step of −Σ_k log p_k(labels[k] | obs) with step size lr (SgdStepPolicy, used
+    /// by online::uaol_policy to adapt): for island k on head h, W_h −= lr (p − e_y) zᵀ and b_h −= lr (p − e_y),
+    /// with z the scaled features under the current history. Islands sharing a head each contribute a step.
+    /// Allocation-free; the saved heads() follow. Labels beyond L_k or a wrong count are ignored (no step).
+    void sgd_step(const sim::observation& o, std::span<const level_t> labels, double lr) noexcept {
+        if (labels.size() != this->num_islands() || !(lr > 0.0) || !std::isfinite(lr)) return;
+        std::array<Scalar, feature_map::num_features> z;
+        std::array<Scalar, max_width> p;
+        for (std::size_t k = 0; k < this->num_islands(); ++k) {
+            const std::size_t h = this->layout().head_of_island[k];
+            const auto L = static_cast<std::size_t>(w_[h].rows());
+            if (labels[k] >= L) continue;
+            this->scaled_features(o, k, z);
+            head_probabilities(h, z.data(), p.data());
+            for (std::size_t l = 0; l < L; ++l) {
+                const double g = static_cast<double>(p[l]) - (l == labels[k] ? 1.0 : 0.0);
+                for (int f = 0; f < F; ++f) {
+                    heads_[h].weights(static_cast<Eigen::Index>(l), f) -= lr * g * static_cast<double>(z[static_cast<std::size_t>(f)]);
+                    w_[h](static_cast<Eigen::Index>(l), f) = static_cast<Scalar>(heads_[h].weights(static_cast<Eigen::Index>(l), f));
+                }
+                heads_[h].bias(static_cast<Eigen::Index>(l)) -= lr * g;
+                b_[h](static_cast<Eigen::Index>(l)) = static_cast<Scalar>(heads_[h].bias(static_cast<Eigen::Index>(l)));
+            }
+        }
     }
 
 private:

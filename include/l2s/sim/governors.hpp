@@ -26,6 +26,7 @@
 #include <l2s/detail/xtensor_compat.hpp>
 #include <l2s/sim/concepts.hpp>
 #include <l2s/sim/observation.hpp>
+#include <l2s/sim/platform.hpp>
 
 namespace l2s::sim {
 
@@ -438,6 +439,20 @@ private:
 // governor_policy: the governors as per-island policies over an environment's observations
 
 /// Which governor a governor_policy runs on every island.
+/// The cpufreq policies of a platform: one per island, its OPP table in kHz, its cores, capacity 1024 × the
+/// island's relative capacity.
+[[nodiscard]] inline std::vector<cpufreq_policy> cpufreq_policies(const platform& p) {
+    std::vector<cpufreq_policy> v;
+    for (const auto& is : p.islands) {
+        cpufreq_policy c;
+        for (const auto& o : is.opps) c.opp_khz.push_back(static_cast<khz_t>(std::llround(o.freq_hz / 1e3)));
+        c.num_cpus = is.cores;
+        c.capacity = std::max<std::int64_t>(1, std::llround(1024.0 * std::min(1.0, is.capacity)));
+        v.push_back(std::move(c));
+    }
+    return v;
+}
+
 enum class governor_kind { performance, powersave, userspace, ondemand, conservative, schedutil };
 
 /// How often the governors sample. `mainline`: schedutil every interval, ondemand and conservative every

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: MIT
+// l2s/experiment/leave_one_out.hpp: the library's flagship experiment. Train L2S on all applications but
+// one (oracle search per application, imitation-learned policy), then run the Linux governors, the L2S
+// policy, UaOL around it and the oracle on the held-out application, and compare them.
+// @see docs/results.md
+#pragma once
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <l2s/core/error.hpp>
+#include <l2s/core/types.hpp>
+#include <l2s/learn/dataset.hpp>
+#include <l2s/learn/evaluate.hpp>
+#include <l2s/learn/softmax_trainer.hpp>
+#include <l2s/online/island_models.hpp>
+#include <l2s/online/uaol_policy.hpp>
+#include <l2s/policy/feature_map.hpp>
+#include <l2s/policy/softmax_linear.hpp>
+#include <l2s/search/concepts.hpp>
+#include <l2s/search/greedy.hpp>
+#include <l2s/search/local.hpp>
+#include <l2s/sim/dvfs_env.hpp>
+#include <l2s/sim/governors.hpp>
+#include <l2s/sim/platform.hpp>
+#include <l2s/sim/sequence_evaluator.hpp>
+#include <l2s/sim/trace.hpp>
+#include <l2s/sim/workload.hpp>
+
+namespace l2s::experiment {
+
+/// Configuration of the leave-one-out experiment. Attribute table: docs/results.md#loo_config.
+struct loo_config {
+    std::string platform = "sniper_manycore";    ///< a sim::builtin_platform name
+    std::vector<std::string> applications{};     ///< training + held-out programs (empty: all PARSEC profiles)
+    std::string held_out = "streamcluster";      ///< the application left out of training
+    std::size_t intervals = 200;                 ///< T per application
+    std::uint64_t seed = 1;                      ///< seeds workloads, searches, training, UaOL
+    search::objective objective{};               ///< EDP under a 5 % slowdown and T_max by default
+    std::size_t oracle_evaluations = 60000;      ///< search budget per application (greedy, then local)
+    double softmax_l2 = 1e-3;                    ///< L2 of the imitation-learned softmax policy
+    double uaol_alpha = 0.1;                     ///< conformal miscoverage
+    double uaol_gate_quantile = 0.9;             ///< τ = this quantile of seen-state entropies
+    std::size_t uaol_budget = 64;                ///< B of the bounded search
+    double uaol_learning_rate = 0.05;            ///< SGD step of the online policy update
+    std::vector<std::string> governors{"performance", "powersave", "ondemand", "conservative", "schedutil"};
+
+    void validate() const {
+        const std::string who = "l2s::experiment::loo_config";
+        (void)sim::builtin_platform(platform);
+        objective.validate(who.c_str());
+        if (intervals < 10 || intervals > 100000) throw invalid_config(who + ": intervals must be in [10, 100000]");
+        if (oracle_evaluations < 100) throw invalid_config(who + ": oracle_evaluations must be >= 100");
+        require_config(uaol_alpha > 0.0 && uaol_alpha < 1.0, who, "uaol_alpha", "in (0, 1)", uaol_alpha);
+        require_config(uaol_gate_quantile > 0.0 && uaol_gate_quantile <= 1.0, who, "uaol_gate_quantile", "in (0, 1]",
+                       uaol_gate_quantile);
+        require_config(uaol_budget >= 1, who, "uaol_budget", ">= 1", static_cast<double>(uaol_budget));
+        require_config(uaol_learning_rate > 0.0, who, "uaol_learning_rate", "> 0", uaol_learning_rate);
+        require_config(softmax_l2 >= 0.0, who, "softmax_l2", ">= 0", softmax_l2);
+        const auto apps = applications.empty() ? sim::parsec_names() : applications;
+        if (apps.size() < 2) throw invalid_config(who + ": need at least 2 applications");
+        if (std::find(apps.begin(), apps.end(), held_out) == apps.end())
+            throw invalid_config(who + ": held_out '" + held_out + "' is not among the applications");
+        for (const auto& g : governors) (void)governor_kind_of(g);
+    }
+    [[nodiscard]] static sim::governor_kind governor_kind_of(const std::string& g) {
+        if (g == "performance") return sim::governor_kind::performance;
+        if (g == "powersave") return sim::governor_kind::powersave;
+        if (g == "ondemand") return sim::governor_kind::ondemand;
+        if (g == "conservative") return sim::governor_kind::conservative;
+        if (g == "schedutil") return sim::governor_kind::schedutil;
+        throw invalid_config("l2s::experiment::loo_config: unknown governor '" + g +
+                             "' (performance, powersave, ondemand, conservative, schedutil)");
+    }
+};
+
+/// One policy's run on the held-out application.
+struct policy_run {
+    std::string name;
+    sim::sequence_score score;
+    double slowdown = 0.0;       ///< against the all-top-level run
+    double edp_vs_oracle = 0.0;  ///< EDP / oracle EDP
+    double decision_ns = 0.0;    ///< mean wall time of one decision (all islands)
+    sim::trace trace;
+};
+
+/// Result of the leave-one-out experiment.
+struct loo_result {
+    std::string platform, held_out;
+    std::size_t islands = 0, levels = 0, intervals = 0;
+    std::vector<std::string> training;
+    std::vector<policy_run> runs;                 ///< governors, l2s_policy, uaol, oracle
+    double training_accuracy = 0.0;               ///< imitation accuracy on the training samples
+    double training_oracle_edp_gain = 0.0;        ///< mean 1 − EDP(oracle)/EDP(all-max) over training apps
+    std::size_t training_samples = 0;
+    std::vector<double> window_fraction;          ///< end of each 10 % window of the run
+    std::vector<double> uaol_window_gap;          ///< UaOL EDP / oracle EDP − 1 per window
+    std::vector<double> policy_window_gap;        ///< the L2S policy alone, same windows
+    std::vector<double> unseen_fraction;          ///< UaOL's share of unseen decisions per window
+    double uaol_unseen_total = 0.0;
+    double seconds = 0.0;                         ///< wall time of the whole experiment
+};
+
+/// Progress messages of long steps ("oracle 3/8: dedup", ...).
+using progress_fn = std::function<void(const std::string&)>;
+
+namespace detail {
+
+/// Oracle: greedy then local search from it, with the budget split 1:1 (unused greedy budget goes to local).
+inline search::search_result oracle(sim::sequence_evaluator& ev, const search::objective& obj, std::size_t budget,
+                                    rng_type& rng) {
+    const search::greedy g({.obj = obj, .sweeps = 1});
+    auto r = g.search(ev, vf_sequence{}, {.max_evaluations = budget / 2}, rng);
+    const std::size_t left = budget > r.evaluations ? budget - r.evaluations : 0;
+    if (left < 10) return r;
+    search::local_config lc;
+    lc.obj = obj;
+    lc.max_restarts = 10;
+    const search::local l(lc);
+    auto r2 = l.search(ev, r.best, {.max_evaluations = left}, rng);
+    r2.evaluations += r.evaluations;
+    // local search starts from the greedy sequence, so its best is never worse
+    return search::rank(obj, r.score, r.reference.time_s).better_than(search::rank(obj, r2.score, r2.reference.time_s)) ? r : r2;
+}
+
+/// Appends (features, oracle levels) of every interval of y to d, with features computed along y.
+inline void append_imitation(const std::vector<sim::observation>& obs, const vf_sequence& y, const policy::feature_map& fm,
+                             learn::dataset& d, std::size_t stride = 1, std::size_t offset = 0) {
+    const std::size_t K = fm.num_islands(), F = policy::feature_map::num_features;
+    auto state = fm.make_state();
+    std::vector<double> feats(K * F);
+    std::vector<level_t> label(K);
+    for (std::size_t t = 0; t < obs.size(); ++t) {
+        const auto chip = fm.summarise(obs[t]);
+        for (std::size_t k = 0; k < K; ++k)
+            fm.extract(obs[t], state, chip, k, std::span<double>(feats.data() + k * F, F));
+        fm.commit(obs[t], state);
+        if (t % stride != offset) continue;
+        for (std::size_t k = 0; k < K; ++k) label[k] = y(t, k);
+        d.append(feats, label);
+    }
+}
+
+/// Runs policy p on a fresh episode of env, timing each decision; the trace comes from replaying the taken
+/// levels through the evaluator (the environment is noise-free, so the replay is exact).
+template <class P, class After>
+policy_run run_policy(const std::string& name, sim::dvfs_env& env, sim::sequence_evaluator& ev, P& p, rng_type& rng,
+                      After&& after_step) {
+    sim::action a(env.num_islands(), 0);
+    const sim::observation* o = &env.reset(rng);
+    double ns = 0.0;
+    std::size_t n = 0;
+    while (!env.done()) {
+        const auto t0 = std::chrono::steady_clock::now();
+        p.act(*o, a);
+        ns += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+        ++n;
+        const sim::step_outcome r = env.step(a);
+        if constexpr (LearningPolicyFor<P, sim::dvfs_env>) p.observe(env.observe(), a, r);
+        after_step(p);
+        o = &env.observe();
+    }
+    policy_run run;
+    run.name = name;
+    run.trace.label = name;
+    run.score = ev.evaluate(env.taken(), run.trace);
+    run.slowdown = run.score.slowdown(ev.reference().time_s);
+    run.decision_ns = n ? ns / static_cast<double>(n) : 0.0;
+    return run;
+}
+
+/// EDP of intervals [a, b) of a trace.
+inline double window_edp(const sim::trace& tr, std::size_t a, std::size_t b) {
+    double e = 0.0, d = 0.0;
+    for (std::size_t t = a; t < b; ++t) {
+        e += tr.energy_j(t);
+        d += tr.time_s(t);
+    }
+    return e * d;
+}
+
+}  // namespace detail
+
+/// Runs the experiment. Deterministic for a given config (same numbers on every run, except decision_ns).
+[[nodiscard]] inline loo_result leave_one_out(const loo_config& cfg, const progress_fn& progress = {}) {
+    cfg.validate();
+    const auto wall0 = std::chrono::steady_clock::now();
+    auto say = [&](const std::string& s) {
+        if (progress) progress(s);
+    };
+    const sim::platform chip = sim::builtin_platform(cfg.platform);
+    const std::size_t K = chip.num_islands();
+    std::vector<std::size_t> levels(K);
+    std::vector<std::vector<double>> freq(K), volt(K);
+    for (std::size_t k = 0; k < K; ++k) {
+        levels[k] = chip.num_levels(k);
+        for (const auto& op : chip.islands[k].opps) {
+            freq[k].push_back(op.freq_hz);
+            volt[k].push_back(op.volt_v);
+        }
+    }
+    const auto apps = cfg.applications.empty() ? sim::parsec_names() : cfg.applications;
+    auto make_sim = [&](const std::string& app, std::size_t i) {
+        return std::make_shared<const sim::simulator>(
+            chip, sim::parsec_workload(app, K, {.intervals = cfg.intervals, .seed = cfg.seed + 1000 * i}));
+    };
+    loo_result res;
+    res.platform = chip.name;
+    res.held_out = cfg.held_out;
+    res.islands = K;
+    res.levels = *std::max_element(levels.begin(), levels.end());
+    res.intervals = cfg.intervals;
+
+    // 1. L2S oracles on the training applications, imitation data, runtime-model pretraining
+    rng_type rng(cfg.seed);
+    const policy::feature_map fm(K, levels);
+    learn::dataset train(levels), calib(levels);
+    online::island_models models(freq, volt);
+    std::vector<sim::observation> calib_obs;
+    std::size_t done = 0;
+    for (std::size_t i = 0; i < apps.size(); ++i) {
+        if (apps[i] == cfg.held_out) continue;
+        res.training.push_back(apps[i]);
+        say("oracle " + std::to_string(++done) + "/" + std::to_string(apps.size() - 1) + ": " + apps[i]);
+        sim::sequence_evaluator ev(make_sim(apps[i], i));
+        const auto o = detail::oracle(ev, cfg.objective, cfg.oracle_evaluations, rng);
+        res.training_oracle_edp_gain += 1.0 - o.score.edp() / o.reference.edp();
+        const auto obs = ev.observations(o.best);
+        detail::append_imitation(obs, o.best, fm, train, 2, 0);  // even intervals train the policy
+        detail::append_imitation(obs, o.best, fm, calib, 2, 1);  // odd ones calibrate UaOL
+        for (std::size_t t = 1; t < obs.size(); t += 2) calib_obs.push_back(obs[t]);
+        for (std::size_t t = 0; t + 1 < obs.size(); ++t) {
+            const sim::action act(o.best.begin() + static_cast<std::ptrdiff_t>(t * K),
+                                  o.best.begin() + static_cast<std::ptrdiff_t>((t + 1) * K));
+            models.update(obs[t], act, obs[t + 1]);
+        }
+    }
+    res.training_oracle_edp_gain /= static_cast<double>(res.training.size());
+    res.training_samples = train.size();
+
+    // 2. imitation learning (application-agnostic softmax-linear policy)
+    say("training the imitation policy on " + std::to_string(train.size()) + " samples");
+    learn::softmax_trainer_config tc;
+    tc.l2 = cfg.softmax_l2;
+    const auto l2s_policy = learn::train_softmax_linear<double>(train, tc);
+    res.training_accuracy = learn::accuracy(l2s_policy, train);
+
+    // 3. the held-out application
+    const std::size_t hi = static_cast<std::size_t>(std::find(apps.begin(), apps.end(), cfg.held_out) - apps.begin());
+    const auto test_sim = make_sim(cfg.held_out, hi);
+    sim::sequence_evaluator ev(test_sim);
+    sim::dvfs_env env(test_sim);
+    say("oracle for the held-out application " + cfg.held_out);
+    const auto oracle = detail::oracle(ev, cfg.objective, cfg.oracle_evaluations, rng);
+    auto nothing = [](auto&) {};
+    for (const auto& g : cfg.governors) {
+        say("governor " + g);
+        sim::governor_policy gov(sim::cpufreq_policies(chip), {.kind = loo_config::governor_kind_of(g)});
+        res.runs.push_back(detail::run_policy(g, env, ev, gov, rng, nothing));
+    }
+    say("L2S policy");
+    {
+        auto p = l2s_policy;
+        res.runs.push_back(detail::run_policy("l2s_policy", env, ev, p, rng, nothing));
+    }
+    say("UaOL");
+    online::uaol_policy_config uc;
+    uc.conformal.alpha = cfg.uaol_alpha;
+    uc.gate.quantile = cfg.uaol_gate_quantile;
+    uc.search.budget = cfg.uaol_budget;
+    uc.search.slowdown = cfg.objective.max_slowdown;
+    uc.learning_rate = cfg.uaol_learning_rate;
+    uc.seed = cfg.seed;
+    online::uaol_policy<policy::softmax_linear<double>, online::island_models> uaol(l2s_policy, models, levels, uc);
+    {
+        const auto lt = calib.label_tensor();
+        uaol.calibrate(calib_obs, std::span<const level_t>(lt.data(), lt.size()), rng);
+    }
+    std::vector<double> unseen;
+    res.runs.push_back(detail::run_policy("uaol", env, ev, uaol, rng,
+                                          [&](auto& u) { unseen.push_back(u.last_unseen() ? 1.0 : 0.0); }));
+    res.uaol_unseen_total = uaol.unseen_fraction();
+    {
+        policy_run o;
+        o.name = "oracle";
+        o.trace.label = "oracle";
+        o.score = ev.evaluate(oracle.best, o.trace);
+        o.slowdown = o.score.slowdown(ev.reference().time_s);
+        res.runs.push_back(std::move(o));
+    }
+    const double oracle_edp = res.runs.back().score.edp();
+    for (auto& r : res.runs) r.edp_vs_oracle = r.score.edp() / oracle_edp;
+
+    // 4. adaptation: EDP gap per 10 % window, share of unseen decisions
+    const auto& ut = res.runs[res.runs.size() - 2].trace;
+    const auto& pt = res.runs[res.runs.size() - 3].trace;
+    const auto& ot = res.runs.back().trace;
+    const std::size_t T = cfg.intervals;
+    for (std::size_t w = 0; w < 10; ++w) {
+        const std::size_t a = w * T / 10, b = (w + 1) * T / 10;
+        if (b <= a) continue;
+        const double oe = detail::window_edp(ot, a, b);
+        res.window_fraction.push_back(static_cast<double>(b) / static_cast<double>(T));
+        res.uaol_window_gap.push_back(detail::window_edp(ut, a, b) / oe - 1.0);
+        res.policy_window_gap.push_back(detail::window_edp(pt, a, b) / oe - 1.0);
+        double u = 0.0;
+        for (std::size_t t = a; t < b && t < unseen.size(); ++t) u += unseen[t];
+        res.unseen_fraction.push_back(u / static_cast<double>(b - a));
+    }
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+    return res;
+}
+
+}  // namespace l2s::experiment
