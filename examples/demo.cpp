@@ -1,49 +1,69 @@
-// examples/demo.cpp: the l2s demo — Bayesian optimisation of a static V/F assignment for a 4-island chip
-// (8 levels per island, 4096 configurations) minimising the energy-delay product under a slowdown limit.
-// Deterministic for a given seed (first argument, default 1); runs in well under a second.
+// examples/demo.cpp: the l2s flagship demo (the README's first command). On the built-in 64-core
+// Sniper-style manycore (16 islands x 4 cores, 8 V/F levels) and the built-in PARSEC/SPLASH-2x workloads it
+// trains L2S on all programs but one (oracle search per program, imitation-learned softmax policy), then
+// runs the Linux governors, the L2S policy, UaOL and the oracle on the held-out program and prints one
+// table. Results JSON, the table, traces (CSV) and plots (SVG) go to the output folder.
+//
+//   l2s_demo [--out DIR] [--seed N] [--held-out NAME] [--intervals T] [--budget EVALS] [--quick]
+#include <chrono>
 #include <cstdlib>
-#include <iomanip>
+#include <cstring>
 #include <iostream>
 #include <string>
 
-#include <l2s/bo.hpp>
-#include <l2s/problems.hpp>
+#include <l2s/experiment.hpp>
+#include <l2s/io/experiment.hpp>
 
 int main(int argc, char** argv) {
     using namespace l2s;
-    const std::uint64_t seed = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1;
-    const problems::vf_edp chip({.islands = 4, .levels = 8, .max_slowdown = 1.2});
-    const auto space = chip.domain();
-    std::cout << "l2s demo: BO over " << space.size() << " V/F configurations (4 islands x 8 levels), "
-              << "minimise EDP subject to slowdown <= 1.2, seed " << seed << "\n\n";
-
-    auto optimizer = bo::make_default_optimizer(space, {.initial_points = 10, .num_constraints = 1});
-    bo::progress_printer progress{&std::cout, 1};
-    rng_type rng(seed);
-    const std::size_t budget = 60;
-    const auto result = optimizer.run([&](const vec& x) { return chip.evaluate(x); }, budget, rng, progress);
-
-    const auto [opt_x, opt_edp] = chip.brute_force_optimum();
-    const auto best = chip.evaluate(result.best_x);
-    const auto flat_out = chip.evaluate(vec::Ones(4));
-    auto levels = [&](const vec& x) {
-        std::string s;
-        for (auto l : space.decode(x)) s += std::to_string(int(l)) + ' ';
-        return s;
-    };
-    std::cout << "\n" << std::left << std::setw(26) << "configuration" << std::setw(12) << "levels" << std::right
-              << std::setw(12) << "EDP (J*s)" << std::setw(12) << "energy (J)" << std::setw(10) << "time (s)"
-              << std::setw(10) << "slowdown" << '\n';
-    auto row = [&](const char* name, const vec& x, const problems::vf_edp_outcome& o) {
-        std::cout << std::left << std::setw(26) << name << std::setw(12) << levels(x) << std::right << std::fixed
-                  << std::setprecision(4) << std::setw(12) << o.value << std::setw(12) << o.energy_j << std::setw(10)
-                  << o.time_s << std::setw(10) << o.slowdown << '\n';
-    };
-    row("all islands at max", vec::Ones(4), flat_out);
-    row("BO best (60 evaluations)", result.best_x, best);
-    row("brute force (4096 evals)", opt_x, chip.evaluate(opt_x));
-    std::cout << "\nBO found " << std::setprecision(2) << 100.0 * (1.0 - best.value / flat_out.value)
-              << " % lower EDP than running flat out, within " << 100.0 * (best.value / opt_edp - 1.0)
-              << " % of the optimum, using " << result.evaluations << " of " << space.size() << " evaluations.\n";
+    experiment::loo_config cfg;
+    std::string out = "out/demo";
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::cerr << "l2s_demo: " << a << " needs a value\n";
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--out") out = value();
+        else if (a == "--seed") cfg.seed = std::strtoull(value().c_str(), nullptr, 10);
+        else if (a == "--held-out") cfg.held_out = value();
+        else if (a == "--intervals") cfg.intervals = std::strtoull(value().c_str(), nullptr, 10);
+        else if (a == "--budget") cfg.oracle_evaluations = std::strtoull(value().c_str(), nullptr, 10);
+        else if (a == "--quick") {
+            cfg.intervals = 40;
+            cfg.oracle_evaluations = 3000;
+            cfg.applications = {"dedup", "barnes", "fmm", "streamcluster"};
+        } else {
+            std::cerr << "usage: l2s_demo [--out DIR] [--seed N] [--held-out NAME] [--intervals T] [--budget EVALS] "
+                         "[--quick]\n";
+            return a == "--help" ? 0 : 2;
+        }
+    }
+    try {
+        const auto t0 = std::chrono::steady_clock::now();
+        std::cout << "l2s demo: leave-one-out on " << cfg.platform << ", held-out program " << cfg.held_out << ", T = "
+                  << cfg.intervals << " intervals of 1 ms, EDP under a " << 100.0 * cfg.objective.max_slowdown
+                  << " % slowdown budget, seed " << cfg.seed << "\n";
+        const auto result = experiment::leave_one_out(cfg, [&](const std::string& step) {
+            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            std::cout << "  [" << static_cast<int>(s) << " s] " << step << std::endl;
+        });
+        std::cout << "\ntrained on " << result.training.size() << " programs (" << result.training_samples
+                  << " samples, imitation accuracy " << result.training_accuracy << "); "
+                  << result.islands << " islands x " << result.levels << " levels\n\n";
+        io::write_loo_table(std::cout, result);
+        const auto files = io::write_loo_outputs(result, out);
+        std::cout << "\nUaOL flagged " << 100.0 * result.uaol_unseen_total << " % of decisions unseen; EDP gap to the oracle "
+                  << "per tenth of the run:";
+        for (double g : result.uaol_window_gap) std::cout << ' ' << static_cast<int>(std::lround(100.0 * g)) << '%';
+        std::cout << "\n\nwrote " << files.size() << " files to " << out << " (results.json, table.txt, edp.svg, traces)"
+                  << " in " << result.seconds << " s\n";
+    } catch (const l2s::error& e) {
+        std::cerr << "l2s_demo: " << e.what() << "\n";
+        return 1;
+    }
     return 0;
 }

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+// l2s/io/experiment.hpp: experiment configs from JSON (strict: unknown or ill-typed keys are rejected by
+// name) and results to JSON, tables and plots.  @see docs/cli.md#experiment-files
+#pragma once
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <l2s/core/error.hpp>
+#include <l2s/experiment/leave_one_out.hpp>
+#include <l2s/io/trace.hpp>
+
+namespace l2s::io {
+
+namespace detail {
+
+/// Reads typed members of a JSON object, rejecting unknown keys and wrong types with the key's path.
+class strict_reader {
+public:
+    strict_reader(const nlohmann::json& j, std::string path, std::string who)
+        : j_(j), path_(std::move(path)), who_(std::move(who)) {
+        if (!j_.is_object()) fail(path_, "must be an object");
+    }
+    template <class T>
+    void get(const char* key, T& out) {
+        seen_.push_back(key);
+        if (!j_.contains(key)) return;
+        const auto& v = j_.at(key);
+        try {
+            if constexpr (std::is_same_v<T, bool>) {
+                if (!v.is_boolean()) throw std::invalid_argument("");
+            } else if constexpr (std::is_integral_v<T>) {
+                if (!v.is_number_integer() || (std::is_unsigned_v<T> && v.get<long long>() < 0)) throw std::invalid_argument("");
+            } else if constexpr (std::is_floating_point_v<T>) {
+                if (!v.is_number()) throw std::invalid_argument("");
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                if (!v.is_string()) throw std::invalid_argument("");
+            } else {
+                if (!v.is_array()) throw std::invalid_argument("");
+                for (const auto& e : v)
+                    if (!e.is_string()) throw std::invalid_argument("");
+            }
+            out = v.get<T>();
+        } catch (const std::exception&) {
+            fail(path_ + "." + key, "has the wrong type");
+        }
+    }
+    const nlohmann::json* child(const char* key) {
+        seen_.push_back(key);
+        return j_.contains(key) ? &j_.at(key) : nullptr;
+    }
+    /// Throws for any key that was not read.
+    void finish() const {
+        for (const auto& [k, v] : j_.items()) {
+            (void)v;
+            if (std::find(seen_.begin(), seen_.end(), k) == seen_.end()) fail(path_ + "." + k, "unknown key");
+        }
+    }
+    [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+        throw invalid_config(who_ + ": " + where + ": " + what);
+    }
+
+private:
+    const nlohmann::json& j_;
+    std::string path_, who_;
+    std::vector<std::string> seen_;
+};
+
+}  // namespace detail
+
+/// Reads the "objective" object: {"kind": "edp"|"ed2p"|"energy"|"energy_thermal", "max_slowdown", "t_max_c",
+/// "thermal_weight", "thermal_reference_c"}.
+[[nodiscard]] inline search::objective objective_from_json(const nlohmann::json& j, const std::string& path = "objective") {
+    const std::string who = "l2s::io::objective_from_json";
+    detail::strict_reader r(j, path, who);
+    search::objective o;
+    std::string kind = "edp";
+    r.get("kind", kind);
+    if (kind == "edp") o.kind = search::metric::edp;
+    else if (kind == "ed2p") o.kind = search::metric::ed2p;
+    else if (kind == "energy") o.kind = search::metric::energy;
+    else if (kind == "energy_thermal") o.kind = search::metric::energy_thermal;
+    else r.fail(path + ".kind", "must be edp, ed2p, energy or energy_thermal");
+    r.get("max_slowdown", o.max_slowdown);
+    r.get("t_max_c", o.t_max_c);
+    r.get("thermal_weight", o.thermal_weight);
+    r.get("thermal_reference_c", o.thermal_reference_c);
+    r.finish();
+    o.validate(who.c_str());
+    return o;
+}
+
+/// Reads a leave-one-out experiment config (every key optional; defaults as in experiment::loo_config).
+[[nodiscard]] inline experiment::loo_config loo_config_from_json(const nlohmann::json& j, const std::string& path = "experiment") {
+    detail::strict_reader r(j, path, "l2s::io::loo_config_from_json");
+    experiment::loo_config c;
+    r.get("platform", c.platform);
+    r.get("applications", c.applications);
+    r.get("held_out", c.held_out);
+    r.get("intervals", c.intervals);
+    r.get("seed", c.seed);
+    if (const auto* o = r.child("objective")) c.objective = objective_from_json(*o, path + ".objective");
+    r.get("oracle_evaluations", c.oracle_evaluations);
+    r.get("softmax_l2", c.softmax_l2);
+    r.get("uaol_alpha", c.uaol_alpha);
+    r.get("uaol_gate_quantile", c.uaol_gate_quantile);
+    r.get("uaol_budget", c.uaol_budget);
+    r.get("uaol_learning_rate", c.uaol_learning_rate);
+    r.get("governors", c.governors);
+    r.finish();
+    c.validate();
+    return c;
+}
+
+[[nodiscard]] inline nlohmann::json score_to_json(const sim::sequence_score& s) {
+    return {{"energy_j", s.energy_j},   {"time_s", s.time_s},         {"edp", s.edp()},
+            {"ed2p", s.ed2p()},         {"peak_temp_c", s.peak_temp_c}, {"time_over_limit_s", s.time_over_limit_s},
+            {"transitions", s.transitions}};
+}
+
+/// The results document (schema l2s.loo_result v1); decision latencies are included only when asked,
+/// because they are the one part that differs between runs.
+[[nodiscard]] inline nlohmann::json loo_result_to_json(const experiment::loo_result& r, bool with_latency = true) {
+    nlohmann::json j;
+    j["schema"] = "l2s.loo_result";
+    j["version"] = 1;
+    j["platform"] = r.platform;
+    j["held_out"] = r.held_out;
+    j["islands"] = r.islands;
+    j["levels"] = r.levels;
+    j["intervals"] = r.intervals;
+    j["training"] = r.training;
+    j["training_accuracy"] = r.training_accuracy;
+    j["training_oracle_edp_gain"] = r.training_oracle_edp_gain;
+    j["training_samples"] = r.training_samples;
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& p : r.runs) {
+        nlohmann::json e = score_to_json(p.score);
+        e["name"] = p.name;
+        e["slowdown"] = p.slowdown;
+        e["edp_vs_oracle"] = p.edp_vs_oracle;
+        if (with_latency) e["decision_ns"] = p.decision_ns;
+        runs.push_back(std::move(e));
+    }
+    j["runs"] = std::move(runs);
+    j["adaptation"] = {{"window_end_fraction", r.window_fraction},
+                       {"uaol_edp_gap", r.uaol_window_gap},
+                       {"policy_edp_gap", r.policy_window_gap},
+                       {"uaol_unseen_fraction", r.unseen_fraction},
+                       {"uaol_unseen_total", r.uaol_unseen_total}};
+    if (with_latency) j["seconds"] = r.seconds;
+    return j;
+}
+
+/// The comparison table: one row per policy.
+inline void write_loo_table(std::ostream& out, const experiment::loo_result& r) {
+    char line[256];
+    std::snprintf(line, sizeof line, "%-13s %10s %9s %9s %9s %9s %10s %12s\n", "policy", "EDP (J*s)", "vs oracle",
+                  "energy J", "time s", "slowdown", "peak T (C)", "decision us");
+    out << line;
+    for (const auto& p : r.runs) {
+        std::snprintf(line, sizeof line, "%-13s %10.4g %9.3f %9.3f %9.4f %+8.1f%% %10.1f %12.2f\n", p.name.c_str(),
+                      p.score.edp(), p.edp_vs_oracle, p.score.energy_j, p.score.time_s, 100.0 * p.slowdown,
+                      p.score.peak_temp_c, p.decision_ns * 1e-3);
+        out << line;
+    }
+}
+
+/// Writes results.json, table.txt, edp.svg, and per policy trace_<name>.csv and trace_<name>.svg into dir
+/// (created if needed). Returns the files written. Throws io_error when a file cannot be written.
+inline std::vector<std::filesystem::path> write_loo_outputs(const experiment::loo_result& r, const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw io_error("l2s::io::write_loo_outputs: cannot create " + dir.string() + ": " + ec.message());
+    std::vector<std::filesystem::path> files;
+    auto open = [&](const std::string& name) {
+        files.push_back(dir / name);
+        std::ofstream f(files.back());
+        if (!f) throw io_error("l2s::io::write_loo_outputs: cannot write " + files.back().string());
+        return f;
+    };
+    open("results.json") << loo_result_to_json(r).dump(2) << "\n";
+    {
+        auto f = open("table.txt");
+        write_loo_table(f, r);
+    }
+    std::vector<std::pair<std::string, double>> bars;
+    for (const auto& p : r.runs) bars.emplace_back(p.name, p.score.edp());
+    {
+        auto f = open("edp.svg");
+        write_bar_svg(f, bars, "EDP (J*s) on " + r.held_out + ", " + r.platform);
+    }
+    for (const auto& p : r.runs) {
+        {
+            auto f = open("trace_" + p.name + ".csv");
+            write_trace_csv(f, p.trace);
+        }
+        auto f = open("trace_" + p.name + ".svg");
+        write_trace_svg(f, p.trace);
+    }
+    return files;
+}
+
+}  // namespace l2s::io
