@@ -254,3 +254,48 @@ TEST_CASE("policies: malformed weights and layouts are typed errors") {
     CHECK_THROWS_AS(policy::fixed_level({8}, {8}), invalid_argument);
     CHECK_THROWS_AS(policy::fixed_level({1, 2}, {8}), dimension_mismatch);
 }
+
+TEST_CASE("softmax_linear::sgd_step: the loss falls at the rate of the squared gradient norm (first order)") {
+    static_assert(SgdStepPolicy<policy::softmax_linear<double>>);
+    rng_type rng(4);
+    auto p = test::random_softmax(3, 5, rng, false);  // one head per island: island losses are separable
+    walk_env env(3, 5, 30);
+    const auto obs = env.reset(rng);
+    const std::vector<level_t> labels{1, 4, 0};
+    auto loss = [&](const policy::softmax_linear<double>& q) {
+        std::vector<double> pr(3 * 5);
+        q.probabilities(obs, pr);
+        double l = 0.0;
+        for (std::size_t k = 0; k < 3; ++k) l -= std::log(pr[k * 5 + labels[k]]);
+        return l;
+    };
+    // ‖∇‖² = Σ_k ‖p_k − e_y‖² (‖z_k‖² + 1)
+    double g2 = 0.0;
+    std::vector<double> pr(15);
+    p.probabilities(obs, pr);
+    for (std::size_t k = 0; k < 3; ++k) {
+        std::array<double, policy::feature_map::num_features> z{};
+        p.scaled_features(obs, k, z);
+        double zz = 1.0, pe = 0.0;
+        for (double v : z) zz += v * v;
+        for (std::size_t l = 0; l < 5; ++l) pe += std::pow(pr[k * 5 + l] - (l == labels[k] ? 1.0 : 0.0), 2);
+        g2 += pe * zz;
+    }
+    const double before = loss(p), lr = 1e-7;
+    auto q = p;
+    q.sgd_step(obs, labels, lr);
+    CHECK((before - loss(q)) / lr == doctest::Approx(g2).epsilon(1e-3));
+    CHECK(q.heads()[0].bias(1) != p.heads()[0].bias(1));  // the saved heads follow
+    // larger steps move the argmax to the labels
+    for (int i = 0; i < 200; ++i) q.sgd_step(obs, labels, 0.05);
+    sim::action a(3);
+    q.reset();
+    q.act(obs, a);
+    CHECK(a == sim::action{1, 4, 0});
+    // ignored: wrong label count, out-of-range label, bad step size
+    auto r = p;
+    r.sgd_step(obs, std::vector<level_t>{1, 2}, 0.1);
+    r.sgd_step(obs, std::vector<level_t>{1, 2, 9}, 0.1);
+    r.sgd_step(obs, labels, std::nan(""));
+    CHECK(r.heads()[0].weights == p.heads()[0].weights);
+}

@@ -13,6 +13,7 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/experiment/leave_one_out.hpp>
+#include <l2s/io/platform.hpp>
 #include <l2s/io/trace.hpp>
 
 namespace l2s::io {
@@ -72,6 +73,78 @@ private:
 };
 
 }  // namespace detail
+
+/// A platform and a workload on it, read from JSON:
+///   "platform": "<built-in name>" | {"file": path, "opp_table", "total_cores", "cores_per_island", "levels"}
+///   "workload": "<PARSEC name>" | {"parsec": name, "profile_cores", "imbalance"}
+///               | {"synthetic": "compute_bound"|"memory_bound"|"phase_alternating"|"bursty", "min_dwell", "max_dwell"}
+///   "intervals": T (default 200), "seed": s (default 1)
+/// The reader takes these keys from r (which rejects unknown ones when finished by the caller).
+struct scenario {
+    sim::platform platform;
+    sim::workload workload;
+    std::uint64_t seed = 1;
+};
+
+[[nodiscard]] inline sim::platform platform_spec_from_json(const nlohmann::json& j, const std::string& path) {
+    if (j.is_string()) return sim::builtin_platform(j.get<std::string>());
+    detail::strict_reader r(j, path, "l2s::io::platform_spec_from_json");
+    std::string file;
+    platform_options o;
+    r.get("file", file);
+    r.get("opp_table", o.opp_table);
+    r.get("total_cores", o.total_cores);
+    r.get("cores_per_island", o.cores_per_island);
+    r.get("levels", o.levels);
+    r.finish();
+    if (file.empty()) r.fail(path + ".file", "missing");
+    return load_platform(file, o);
+}
+
+[[nodiscard]] inline sim::workload workload_spec_from_json(const nlohmann::json& j, const std::string& path, std::size_t K,
+                                                           std::size_t T, std::uint64_t seed) {
+    if (j.is_string()) return sim::parsec_workload(j.get<std::string>(), K, {.intervals = T, .seed = seed});
+    detail::strict_reader r(j, path, "l2s::io::workload_spec_from_json");
+    std::string parsec, synthetic;
+    sim::parsec_options po;
+    po.intervals = T;
+    po.seed = seed;
+    sim::synthetic_options so;
+    so.intervals = T;
+    r.get("parsec", parsec);
+    r.get("profile_cores", po.profile_cores);
+    r.get("imbalance", po.imbalance);
+    so.imbalance = po.imbalance;
+    r.get("synthetic", synthetic);
+    r.get("min_dwell", so.min_dwell);
+    r.get("max_dwell", so.max_dwell);
+    r.finish();
+    if (parsec.empty() == synthetic.empty()) r.fail(path, "needs exactly one of \"parsec\" and \"synthetic\"");
+    if (!parsec.empty()) return sim::parsec_workload(parsec, K, po);
+    sim::synthetic_kind kind{};
+    if (synthetic == "compute_bound") kind = sim::synthetic_kind::compute_bound;
+    else if (synthetic == "memory_bound") kind = sim::synthetic_kind::memory_bound;
+    else if (synthetic == "phase_alternating") kind = sim::synthetic_kind::phase_alternating;
+    else if (synthetic == "bursty") kind = sim::synthetic_kind::bursty;
+    else r.fail(path + ".synthetic", "must be compute_bound, memory_bound, phase_alternating or bursty");
+    rng_type rng(seed);
+    return sim::synthetic_workload(kind, K, rng, so);
+}
+
+/// Reads platform, workload, intervals and seed from r (see scenario).
+[[nodiscard]] inline scenario scenario_from(detail::strict_reader& r, const std::string& path) {
+    scenario s;
+    std::size_t T = 200;
+    r.get("intervals", T);
+    r.get("seed", s.seed);
+    if (T < 1 || T > 1000000) r.fail(path + ".intervals", "must be in [1, 1000000]");
+    const auto* p = r.child("platform");
+    s.platform = p ? platform_spec_from_json(*p, path + ".platform") : sim::builtin_platform("sniper_manycore");
+    const auto* w = r.child("workload");
+    if (w == nullptr) r.fail(path + ".workload", "missing");
+    s.workload = workload_spec_from_json(*w, path + ".workload", s.platform.num_islands(), T, s.seed);
+    return s;
+}
 
 /// Reads the "objective" object: {"kind": "edp"|"ed2p"|"energy"|"energy_thermal", "max_slowdown", "t_max_c",
 /// "thermal_weight", "thermal_reference_c"}.

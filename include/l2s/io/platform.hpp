@@ -18,7 +18,7 @@
 
 namespace l2s::io {
 
-/// Choices a platform file leaves open. Attribute table: docs/sim.md#platform_options.
+/// Choices a platform file leaves open. Attribute table: docs/sim.md#platform-files.
 struct platform_options {
     std::string opp_table;              ///< table name; empty: the island's default_opp_table
     std::size_t total_cores = 64;       ///< template platforms: cores in all

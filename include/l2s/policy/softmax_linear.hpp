@@ -73,12 +73,13 @@ public:
     /// Allocation-free; the saved heads() follow. Labels beyond L_k or a wrong count are ignored (no step).
     void sgd_step(const sim::observation& o, std::span<const level_t> labels, double lr) noexcept {
         if (labels.size() != this->num_islands() || !(lr > 0.0) || !std::isfinite(lr)) return;
+        for (std::size_t k = 0; k < labels.size(); ++k)
+            if (labels[k] >= this->num_levels(k)) return;
         std::array<Scalar, feature_map::num_features> z;
         std::array<Scalar, max_width> p;
         for (std::size_t k = 0; k < this->num_islands(); ++k) {
             const std::size_t h = this->layout().head_of_island[k];
             const auto L = static_cast<std::size_t>(w_[h].rows());
-            if (labels[k] >= L) continue;
             this->scaled_features(o, k, z);
             head_probabilities(h, z.data(), p.data());
             for (std::size_t l = 0; l < L; ++l) {

@@ -100,20 +100,27 @@ public:
         return run(y, valid_ ? t0 : 0, nullptr);
     }
 
+    /// The observations measured during each interval of y: out[t] describes interval t (T entries).
+    [[nodiscard]] std::vector<observation> interval_observations(const vf_sequence& y) const {
+        check_sequence(*sim_, y, "l2s::sim::sequence_evaluator::interval_observations");
+        const std::size_t T = num_intervals(), K = num_islands();
+        std::vector<observation> obs(T);
+        sim_state s = sim_->initial_state();
+        for (std::size_t t = 0; t < T; ++t) {
+            obs[t].resize(K);
+            (void)sim_->step(s, &y(t, 0), &obs[t]);
+        }
+        return obs;
+    }
     /// The observations a policy would see along y: obs[t] is the observation on which interval t is decided
     /// (obs[0] describes a virtual interval at the top levels before the start). For imitation datasets.
     [[nodiscard]] std::vector<observation> observations(const vf_sequence& y) const {
         check_sequence(*sim_, y, "l2s::sim::sequence_evaluator::observations");
-        const std::size_t T = num_intervals(), K = num_islands();
-        std::vector<observation> obs(T + 1);
-        sim_state s = sim_->initial_state();
-        obs[0].resize(K);
+        std::vector<observation> measured = interval_observations(y);
+        std::vector<observation> obs(measured.size());
+        obs[0].resize(num_islands());
         initial_observation(*sim_, obs[0]);
-        for (std::size_t t = 0; t < T; ++t) {
-            obs[t + 1].resize(K);
-            (void)sim_->step(s, &y(t, 0), &obs[t + 1]);
-        }
-        obs.pop_back();
+        for (std::size_t t = 1; t < measured.size(); ++t) obs[t] = std::move(measured[t - 1]);
         return obs;
     }
 

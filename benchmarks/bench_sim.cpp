@@ -1,0 +1,71 @@
+// benchmarks/bench_sim.cpp: simulator throughput (island-intervals per second) for a full evaluation, an
+// incremental re-evaluation from the middle, and environment steps; K = 4, 16, 64 islands.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <random>
+
+#include <l2s/sim.hpp>
+
+namespace {
+using namespace l2s;
+
+std::shared_ptr<const sim::simulator> make(std::size_t islands, std::size_t T) {
+    return std::make_shared<const sim::simulator>(sim::sniper_manycore(islands * 4, 4, 8),
+                                                  sim::parsec_workload("streamcluster", islands, {.intervals = T}));
+}
+vf_sequence random_levels(std::size_t T, std::size_t K) {
+    rng_type rng(1);
+    std::uniform_int_distribution<int> u(0, 7);
+    vf_sequence y({T, K});
+    for (auto& v : y) v = static_cast<level_t>(u(rng));
+    return y;
+}
+
+void BM_evaluate(benchmark::State& st) {
+    const auto K = static_cast<std::size_t>(st.range(0));
+    const std::size_t T = 1000;
+    sim::sequence_evaluator ev(make(K, T));
+    const auto y = random_levels(T, K);
+    for (auto _ : st) benchmark::DoNotOptimize(ev.evaluate(y));
+    st.counters["island_intervals_per_s"] =
+        benchmark::Counter(static_cast<double>(T * K), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_evaluate)->Arg(4)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
+
+void BM_reevaluate_half(benchmark::State& st) {
+    const auto K = static_cast<std::size_t>(st.range(0));
+    const std::size_t T = 1000;
+    sim::sequence_evaluator ev(make(K, T));
+    auto y = random_levels(T, K);
+    (void)ev.evaluate(y);
+    level_t l = 0;
+    for (auto _ : st) {
+        y(T / 2, 0) = l = static_cast<level_t>((l + 1) % 8);
+        benchmark::DoNotOptimize(ev.reevaluate(y, T / 2));
+    }
+    st.counters["island_intervals_per_s"] =
+        benchmark::Counter(static_cast<double>(T / 2 * K), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_reevaluate_half)->Arg(16)->Unit(benchmark::kMicrosecond);
+
+void BM_env_step(benchmark::State& st) {
+    const auto K = static_cast<std::size_t>(st.range(0));
+    const std::size_t T = 1000;
+    sim::dvfs_env env(make(K, T));
+    rng_type rng(1);
+    (void)env.reset(rng);
+    sim::action a(K, 5);
+    for (auto _ : st) {
+        if (env.done()) {
+            st.PauseTiming();
+            (void)env.reset(rng);
+            st.ResumeTiming();
+        }
+        benchmark::DoNotOptimize(env.step(a));
+    }
+    st.counters["island_intervals_per_s"] = benchmark::Counter(static_cast<double>(K), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_env_step)->Arg(16)->Arg(64);
+
+}  // namespace
