@@ -187,7 +187,7 @@ TEST_CASE("policies: NaN, Inf and out-of-range readings are clamped and counted"
     CHECK(p.clamped_inputs() == 0);
 }
 
-TEST_CASE("policies: const decisions from several threads match serial ones") {
+TEST_CASE("policies: const decisions from several threads match serial ones" * doctest::test_suite("concurrency")) {
     rng_type rng(6);
     const auto p = test::random_mlp(16, 8, rng, {20, 20});
     walk_env env(16, 8, 100);

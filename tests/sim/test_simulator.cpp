@@ -5,6 +5,7 @@
 #include <cmath>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include <l2s/policy/fixed_level.hpp>
 #include <l2s/sim.hpp>
@@ -302,4 +303,29 @@ TEST_CASE("workloads: deterministic by seed, built-ins are well formed") {
     CHECK(u.num_levels(3) == 8);
     CHECK(u.islands[0].opps.back().volt_v == Approx(1.4));
     CHECK(u.islands[0].opps.front().freq_hz == Approx(1e9));
+}
+
+TEST_CASE("simulator: evaluators on several threads share one simulator" * doctest::test_suite("concurrency")) {
+    const auto p = sim::sniper_manycore(16, 4, 8);
+    auto shared = std::make_shared<const sim::simulator>(p, sim::parsec_workload("fmm", 4, {.intervals = 80}));
+    std::vector<vf_sequence> ys;
+    rng_type rng(2);
+    std::uniform_int_distribution<int> u(0, 7);
+    for (int i = 0; i < 4; ++i) {
+        vf_sequence y({80, 4});
+        for (auto& x : y) x = static_cast<level_t>(u(rng));
+        ys.push_back(y);
+    }
+    std::vector<double> serial(4), parallel(4);
+    for (int i = 0; i < 4; ++i) serial[i] = sim::sequence_evaluator(shared).evaluate(ys[i]).edp();
+    std::vector<std::thread> th;
+    for (int i = 0; i < 4; ++i)
+        th.emplace_back([&, i] {
+            sim::sequence_evaluator ev(shared);
+            double e = 0.0;
+            for (int r = 0; r < 20; ++r) e = ev.evaluate(ys[i]).edp();
+            parallel[i] = e;
+        });
+    for (auto& t : th) t.join();
+    CHECK(parallel == serial);
 }
