@@ -4,7 +4,7 @@ file(REMOVE_RECURSE ${WORK})
 set(consumer_args -DL2S_MODE=${MODE} -DL2S_SOURCE_DIR=${SRC})
 if(MODE STREQUAL "find_package")
   execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC} -B ${WORK}/l2s-build -DL2S_BUILD_TESTS=OFF -DL2S_BUILD_EXAMPLES=OFF
-                          -DL2S_BUILD_TOOLS=OFF -DL2S_INSTALL=ON -DCMAKE_INSTALL_PREFIX=${WORK}/prefix RESULT_VARIABLE r)
+                          -DL2S_BUILD_TOOLS=OFF -DL2S_BUILD_C_API=OFF -DL2S_INSTALL=ON -DCMAKE_INSTALL_PREFIX=${WORK}/prefix RESULT_VARIABLE r)
   if(r)
     message(FATAL_ERROR "configuring l2s failed")
   endif()
