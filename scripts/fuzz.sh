@@ -11,7 +11,7 @@ only="${2:-}"
 l2s_require_packages "${L2S_BASE_PACKAGES[@]}" clang-14 libclang-rt-14-dev
 build="${L2S_BUILD_DIR:-$L2S_ROOT/build/fuzz}"
 l2s_configure "$build" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O1" \
-  -DL2S_BUILD_TESTS=OFF -DL2S_BUILD_EXAMPLES=OFF -DL2S_BUILD_FUZZERS=ON
+  -DL2S_BUILD_TESTS=OFF -DL2S_BUILD_EXAMPLES=OFF -DL2S_BUILD_TOOLS=OFF -DL2S_BUILD_C_API=OFF -DL2S_BUILD_FUZZERS=ON
 cmake --build "$build" -j "$L2S_JOBS"
 mkdir -p "$build/artifacts"
 status=0
