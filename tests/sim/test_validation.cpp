@@ -6,15 +6,21 @@
 //   P(f) = (n·u·C_core + C_cluster)·V²·f + V·(c1·T²·e^{c2/T} + I_gate),   T(f) = T_ref·((1 − β)·f_ref/f + β)
 // with n cores, u the measured utilisation, β the measured frequency-insensitive share and T the measured
 // mean die temperature of each point. Everything is read from the two JSON files, so another board's
-// platform file and ARMPM targets work unchanged.
+// platform file and ARMPM targets work unchanged. The second test runs the same points through the
+// simulator (its own temperatures, interval model and idle islands) rather than the equations.
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+
+#include <l2s/io/platform.hpp>
+#include <l2s/sim/simulator.hpp>
 
 #include "../support/data.hpp"
 
@@ -85,4 +91,88 @@ TEST_CASE("validation: model equations reproduce the measured energy and EDP rat
     }
     CHECK(checked > 0);
     MESSAGE(checked << " (benchmark, cores, frequency) points; worst |error| energy ratio " << worst_e << ", EDP ratio " << worst_edp);
+}
+
+// The same comparison through the simulator itself: the platform file loaded with its asv_board_b table, the
+// A15 island running one phase built from each measured point at the reference frequency (CPI = 1/ipc split
+// by β into a core part and a frequency-insensitive memory part, `cores` of the island's cores busy with
+// activity = util), the other islands idle, every interval at one fixed level; the island's energy and the
+// run time come from the simulator's power, interval-performance and thermal models (its own temperatures,
+// not the measured ones). Memory contention is off: β was measured with whatever contention the board had.
+TEST_CASE("validation: the simulator reproduces the measured energy and EDP ratios within 10 %") {
+    const auto armpm = l2s::test::data_dir("L2S_ARMPM_DIR", "data/armpm");
+    const auto platforms = l2s::test::data_dir("L2S_PLATFORM_DIR", "data/platforms");
+    if (!armpm || !platforms) return;
+    const json targets = load(*armpm / "targets.json");
+    const auto chip = l2s::io::load_platform(*platforms / "exynos5422.json", {.opp_table = "asv_board_b"});
+    std::size_t big = chip.num_islands();
+    for (std::size_t k = 0; k < chip.num_islands(); ++k)
+        if (chip.islands[k].core_type == "cortex-a15") big = k;
+    REQUIRE(big < chip.num_islands());
+    const auto& island = chip.islands[big];
+    auto level_of = [&](int mhz) {
+        for (std::size_t l = 0; l < island.opps.size(); ++l)
+            if (std::abs(island.opps[l].freq_hz - mhz * 1e6) < 0.5e6) return static_cast<l2s::level_t>(l);
+        FAIL("no OPP at " << mhz << " MHz");
+        return l2s::level_t{0};
+    };
+    const int f_ref = targets.at("reference_freq_mhz").get<int>();
+    std::map<std::tuple<std::string, int>, double> beta;
+    for (const auto& b : targets.at("beta_mem"))
+        beta[{b.at("benchmark").get<std::string>(), b.at("cores").get<int>()}] = std::max(0.0, b.at("beta_mem").get<double>());
+    std::map<std::tuple<std::string, int, int>, json> pts;
+    for (const auto& p : targets.at("points"))
+        pts[{p.at("benchmark").get<std::string>(), p.at("cores").get<int>(), p.at("freq_mhz").get<int>()}] = p;
+
+    l2s::sim::sim_config cfg;
+    cfg.interval_s = 0.05;
+    cfg.contention = false;
+    const std::size_t T = 200;  // 10 s at the top level: long against every thermal time constant but the package's
+    // Runs the program of the reference point at one frequency: (energy of the A15 island, time).
+    auto run = [&](const json& ref, double b, int mhz) {
+        l2s::sim::phase ph;
+        const double cpi = 1.0 / ref.at("ipc").get<double>(), f = f_ref * 1e6;
+        ph.cpi_core = (1.0 - b) * cpi;
+        ph.mem_per_instr = b * cpi / f / ph.t_mem_s;
+        ph.activity = std::clamp(ref.at("util").get<double>(), 0.0, 1.0);
+        ph.active_fraction = ref.at("cores").get<double>() / static_cast<double>(island.cores);
+        ph.intervals = T;
+        l2s::sim::phase idle = ph;
+        idle.active_fraction = 0.0;
+        l2s::sim::workload w;
+        w.name = ref.at("benchmark").get<std::string>();
+        for (std::size_t k = 0; k < chip.num_islands(); ++k) w.islands.push_back({k == big ? ph : idle});
+        const l2s::sim::simulator sim(chip, w, cfg);
+        auto s = sim.initial_state();
+        std::vector<l2s::level_t> lv(chip.num_islands(), 0);
+        lv[big] = level_of(mhz);
+        double e = 0.0, t = 0.0;
+        for (std::size_t i = 0; i < T; ++i) {
+            t += sim.step(s, lv.data()).time_s;
+            e += s.energy_j[big];
+        }
+        return std::pair{e, t};
+    };
+    int checked = 0;
+    double worst_e = 0.0, worst_edp = 0.0;
+    for (const auto& [key, p] : pts) {
+        const auto& [bench, cores, mhz] = key;
+        if (mhz == f_ref) continue;
+        CAPTURE(bench);
+        CAPTURE(cores);
+        CAPTURE(mhz);
+        const auto& ref = pts.at({bench, cores, f_ref});
+        const double b = beta.at({bench, cores});
+        const auto [e, t] = run(ref, b, mhz);
+        const auto [e_ref, t_ref] = run(ref, b, f_ref);
+        const double de = (e / e_ref) / p.at("energy_rel").get<double>() - 1.0;
+        const double dedp = (e * t) / (e_ref * t_ref) / p.at("edp_rel").get<double>() - 1.0;
+        CHECK(std::abs(de) < 0.10);
+        CHECK(std::abs(dedp) < 0.10);
+        worst_e = std::max(worst_e, std::abs(de));
+        worst_edp = std::max(worst_edp, std::abs(dedp));
+        ++checked;
+    }
+    CHECK(checked > 0);
+    MESSAGE("simulator: " << checked << " points; worst |error| energy ratio " << worst_e << ", EDP ratio " << worst_edp);
 }

@@ -84,8 +84,14 @@ public:
     void calibrate(std::span<const sim::observation> held_out, std::span<const level_t> labels, rng_type& rng) {
         const std::size_t bs = gate_.block_size();
         std::vector<double> blocks(held_out.size() * bs);
-        for (std::size_t i = 0; i < held_out.size(); ++i)
+        // held_out is read in order as an episode: the policy's feature history follows it (when it has one)
+        // and is reset before and after.
+        if constexpr (requires { policy_.reset(); }) policy_.reset();
+        for (std::size_t i = 0; i < held_out.size(); ++i) {
             policy_.probabilities(held_out[i], std::span<double>(blocks).subspan(i * bs, bs));
+            if constexpr (requires { policy_.advance(held_out[i]); }) policy_.advance(held_out[i]);
+        }
+        if constexpr (requires { policy_.reset(); }) policy_.reset();
         entropy_gate g = gate_;
         conformal_calibrator c = cal_;
         g.calibrate(blocks);
@@ -108,6 +114,8 @@ public:
         a.resize(K);
         std::fill(probs_.begin(), probs_.end(), 0.0);
         policy_.probabilities(obs, probs_);
+        // the wrapped policy's feature history follows the episode, as it would under its own act()
+        if constexpr (requires { policy_.advance(obs); }) policy_.advance(obs);
         for (std::size_t k = 0; k < K; ++k) {
             start_[k] = static_cast<level_t>(detail::argmax(std::span<const double>(probs_).subspan(k * Lm, gate_.num_levels(k))));
             entropy_[k] = gate_.island_entropy(probs_, k);

@@ -116,6 +116,17 @@ public:
         clamped_.add(bad);
     }
 
+    /// Advances the feature history past o without deciding (what act does besides the model): for hosts
+    /// that read probabilities() and decide elsewhere, e.g. online::uaol_policy. Never allocates.
+    void advance(const sim::observation& o) noexcept {
+        const auto chip = layout_.features.summarise(o);
+        std::array<double, feature_map::num_features> raw;
+        for (std::size_t k = 0; k < num_islands(); ++k) {
+            layout_.features.extract(o, state_, chip, k, raw);
+            feature_map::commit_island(raw, k, state_);
+        }
+        state_.primed = true;
+    }
     /// Writes K × L_max probabilities, island-major (out[k·L_max + l]), zero beyond L_k; uses but does not
     /// advance the feature history. Writes only what fits in out.
     void probabilities(const sim::observation& o, std::span<double> out) const noexcept {
