@@ -148,18 +148,7 @@ int cmd_search(const json& j, const std::string& out) {
     std::printf("%zu evaluations in %.2f s; %s\n", res.evaluations, res.time_s,
                 res.feasible ? "feasible" : res.infeasibility.c_str());
     if (!out.empty()) {
-        json doc;
-        doc["schema"] = "l2s.sequence";
-        doc["version"] = 1;
-        doc["score"] = io::score_to_json(res.score);
-        doc["feasible"] = res.feasible;
-        json rows = json::array();
-        for (std::size_t t = 0; t < res.best.shape()[0]; ++t) {
-            json row = json::array();
-            for (std::size_t k = 0; k < res.best.shape()[1]; ++k) row.push_back(res.best(t, k));
-            rows.push_back(std::move(row));
-        }
-        doc["levels"] = std::move(rows);
+        const json doc = io::search_result_to_json(res, true);
         std::ofstream(out) << doc.dump() << "\n";
         std::printf("wrote %s\n", out.c_str());
     }

@@ -9,3 +9,4 @@
 #include <l2s/io/platform.hpp>
 #include <l2s/io/policy.hpp>
 #include <l2s/io/trace.hpp>
+#include <l2s/io/workload.hpp>

@@ -1,12 +1,14 @@
 // tests/sim/test_io_sim.cpp: platform files against the built-in platforms, the built-in PARSEC profiles
-// against the shared JSON, trace CSV/JSON/SVG, and malformed input.
+// against the shared JSON, workload files, trace CSV/JSON/SVG, and malformed input.
 #include <doctest/doctest.h>
 
 #include <fstream>
 #include <sstream>
 
+#include <l2s/io/experiment.hpp>
 #include <l2s/io/platform.hpp>
 #include <l2s/io/trace.hpp>
+#include <l2s/io/workload.hpp>
 #include <l2s/sim.hpp>
 
 #include "support/data.hpp"
@@ -172,4 +174,96 @@ TEST_CASE("io trace: CSV round trip, JSON shape, SVG plots; malformed CSV is rej
     bad(header + "0,0,1,2,3,4,5,6\n0,1,1,2,3,4,5,6\n1,0,1,2,3,4,5,6\n", "do not fill");
     bad(header + "0,0,1,2,3,4,5,6\n0,0,1,2,3,4,5,6\n", "do not fill");
     bad(header + "-1,0,1,2,3,4,5,6\n", "line 2");
+}
+
+TEST_CASE("io workload files: exact round trip; a loaded workload simulates identically") {
+    const auto chip = sim::sniper_manycore(16, 4, 8);
+    rng_type rng(7);
+    const std::vector<sim::workload> ws = {
+        sim::parsec_workload("facesim", chip.num_islands(), {.intervals = 40}),
+        sim::synthetic_workload(sim::synthetic_kind::bursty, chip.num_islands(), rng, {.intervals = 40})};
+    const auto dir = std::filesystem::temp_directory_path() / "l2s_test_io_workload";
+    std::filesystem::create_directories(dir);
+    for (const auto& w : ws) {
+        CAPTURE(w.name);
+        const auto file = dir / (w.name + ".json");
+        io::save_workload(w, file);
+        const auto back = io::load_workload(file);
+        CHECK(back.name == w.name);
+        CHECK(back.work_scale == w.work_scale);
+        REQUIRE(back.num_islands() == w.num_islands());
+        for (std::size_t k = 0; k < w.num_islands(); ++k) {
+            REQUIRE(back.islands[k].size() == w.islands[k].size());
+            for (std::size_t i = 0; i < w.islands[k].size(); ++i) {
+                const auto &a = back.islands[k][i], &b = w.islands[k][i];
+                CHECK(a.cpi_core == b.cpi_core);  // bit for bit: doubles are written in round-trip precision
+                CHECK(a.mem_per_instr == b.mem_per_instr);
+                CHECK(a.t_mem_s == b.t_mem_s);
+                CHECK(a.activity == b.activity);
+                CHECK(a.active_fraction == b.active_fraction);
+                CHECK(a.intervals == b.intervals);
+            }
+        }
+        sim::sequence_evaluator e1(chip, w), e2(chip, back);
+        const auto y = sim::all_max_sequence(e1.sim());
+        CHECK(e1.evaluate(y).edp() == e2.evaluate(y).edp());
+        CHECK(io::workload_to_json(back) == io::workload_to_json(w));
+    }
+    // A hand-written file: absent phase fields take sim::phase's defaults.
+    const auto hand = io::workload_from_json(nlohmann::json::parse(
+        R"({"schema": "l2s-workload-v1", "islands": [[{"cpi_core": 2.0, "intervals": 3}], [{"active_fraction": 0, "intervals": 3}]]})"));
+    CHECK(hand.num_intervals() == 3);
+    CHECK(hand.islands[0][0].cpi_core == 2.0);
+    CHECK(hand.islands[0][0].activity == sim::phase{}.activity);
+    CHECK(hand.islands[1][0].active_fraction == 0.0);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("io workload files: bad files name the field") {
+    auto rejects = [](const char* text, const char* where) {
+        CAPTURE(text);
+        try {
+            (void)io::workload_from_json(nlohmann::json::parse(text));
+            FAIL("accepted");
+        } catch (const invalid_config& e) {
+            const std::string m = e.what();
+            CHECK(m.rfind("l2s::io::workload_from_json: ", 0) == 0);
+            CHECK_MESSAGE(m.find(where) != std::string::npos, m);
+        }
+    };
+    rejects(R"({"islands": [[{"intervals": 1}]]})", "workload.schema");
+    rejects(R"({"schema": "l2s-workload-v2", "islands": [[{"intervals": 1}]]})", "workload.schema");
+    rejects(R"({"schema": "l2s-workload-v1"})", "workload.islands");
+    rejects(R"({"schema": "l2s-workload-v1", "islands": []})", "workload.islands");
+    rejects(R"({"schema": "l2s-workload-v1", "islands": [[{"intervals": 1}]], "phases": 1})", "workload.phases: unknown key");
+    rejects(R"({"schema": "l2s-workload-v1", "islands": [[{"intervals": 1}], [{"intervals": 1, "cpi": 1}]]})",
+            "workload.islands[1][0].cpi: unknown key");
+    rejects(R"({"schema": "l2s-workload-v1", "islands": [[{"intervals": -1}]]})", "workload.islands[0][0].intervals: has the wrong type");
+    rejects(R"({"schema": "l2s-workload-v1", "islands": [[{"activity": "high"}]]})", "workload.islands[0][0].activity: has the wrong type");
+    rejects(R"({"schema": "l2s-workload-v1", "islands": [[{"activity": 1.5}]]})", "activity must be in [0, 1]");
+    rejects(R"({"schema": "l2s-workload-v1", "islands": [[{"intervals": 2}], [{"intervals": 3}]]})", "lasts 3 intervals");
+    rejects(R"({"schema": "l2s-workload-v1", "islands": [[{"intervals": 1}]], "work_scale": [0]})", "work_scale");
+    rejects(R"({"schema": "l2s-workload-v1", "islands": [[{"intervals": 1}]], "work_scale": ["1"]})", "workload.work_scale");
+    rejects(R"([1, 2])", "workload: must be an object");
+    // Unreadable and truncated files are io_error naming the loader.
+    const auto file = std::filesystem::temp_directory_path() / "l2s_test_truncated_workload.json";
+    std::ofstream(file) << R"({"schema": "l2s-workload-v1", "islands": [[{"interv)";
+    CHECK_THROWS_WITH_AS(io::load_workload(file), doctest::Contains("l2s::io::load_workload: "), io_error);
+    std::filesystem::remove(file);
+    CHECK_THROWS_WITH_AS(io::load_workload(file), doctest::Contains("cannot open"), io_error);
+}
+
+TEST_CASE("io scenario specs: a workload file in an experiment file; exactly one workload source") {
+    const auto file = std::filesystem::temp_directory_path() / "l2s_test_scenario_workload.json";
+    const auto w = sim::parsec_workload("dedup", 4, {.intervals = 20});
+    io::save_workload(w, file);
+    using nlohmann::json;
+    const auto loaded = io::workload_spec_from_json(json{{"file", file.string()}}, "scenario.workload", 4, 200, 1);
+    CHECK(io::workload_to_json(loaded) == io::workload_to_json(w));
+    CHECK(loaded.num_intervals() == 20);  // the file's own length, not the scenario's intervals
+    CHECK_THROWS_WITH_AS((void)io::workload_spec_from_json(json{{"file", file.string()}}, "scenario.workload", 16, 200, 1),
+                         doctest::Contains("scenario.workload.file: "), invalid_config);
+    CHECK_THROWS_WITH_AS((void)io::workload_spec_from_json(json{{"file", file.string()}, {"parsec", "dedup"}}, "scenario.workload", 4, 200, 1),
+                         doctest::Contains("exactly one of"), invalid_config);
+    std::filesystem::remove(file);
 }

@@ -13,71 +13,18 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/experiment/leave_one_out.hpp>
+#include <l2s/io/detail/strict_reader.hpp>
 #include <l2s/io/platform.hpp>
 #include <l2s/io/trace.hpp>
+#include <l2s/io/workload.hpp>
 
 namespace l2s::io {
-
-namespace detail {
-
-/// Reads typed members of a JSON object, rejecting unknown keys and wrong types with the key's path.
-class strict_reader {
-public:
-    strict_reader(const nlohmann::json& j, std::string path, std::string who)
-        : j_(j), path_(std::move(path)), who_(std::move(who)) {
-        if (!j_.is_object()) fail(path_, "must be an object");
-    }
-    template <class T>
-    void get(const char* key, T& out) {
-        seen_.push_back(key);
-        if (!j_.contains(key)) return;
-        const auto& v = j_.at(key);
-        try {
-            if constexpr (std::is_same_v<T, bool>) {
-                if (!v.is_boolean()) throw std::invalid_argument("");
-            } else if constexpr (std::is_integral_v<T>) {
-                if (!v.is_number_integer() || (std::is_unsigned_v<T> && v.get<long long>() < 0)) throw std::invalid_argument("");
-            } else if constexpr (std::is_floating_point_v<T>) {
-                if (!v.is_number()) throw std::invalid_argument("");
-            } else if constexpr (std::is_same_v<T, std::string>) {
-                if (!v.is_string()) throw std::invalid_argument("");
-            } else {
-                if (!v.is_array()) throw std::invalid_argument("");
-                for (const auto& e : v)
-                    if (!e.is_string()) throw std::invalid_argument("");
-            }
-            out = v.get<T>();
-        } catch (const std::exception&) {
-            fail(path_ + "." + key, "has the wrong type");
-        }
-    }
-    const nlohmann::json* child(const char* key) {
-        seen_.push_back(key);
-        return j_.contains(key) ? &j_.at(key) : nullptr;
-    }
-    /// Throws for any key that was not read.
-    void finish() const {
-        for (const auto& [k, v] : j_.items()) {
-            (void)v;
-            if (std::find(seen_.begin(), seen_.end(), k) == seen_.end()) fail(path_ + "." + k, "unknown key");
-        }
-    }
-    [[noreturn]] void fail(const std::string& where, const std::string& what) const {
-        throw invalid_config(who_ + ": " + where + ": " + what);
-    }
-
-private:
-    const nlohmann::json& j_;
-    std::string path_, who_;
-    std::vector<std::string> seen_;
-};
-
-}  // namespace detail
 
 /// A platform and a workload on it, read from JSON:
 ///   "platform": "<built-in name>" | {"file": path, "opp_table", "total_cores", "cores_per_island", "levels"}
 ///   "workload": "<PARSEC name>" | {"parsec": name, "profile_cores", "imbalance"}
 ///               | {"synthetic": "compute_bound"|"memory_bound"|"phase_alternating"|"bursty", "min_dwell", "max_dwell"}
+///               | {"file": path to a workload file (io/workload.hpp; its own intervals, one program per island)}
 ///   "intervals": T (default 200), "seed": s (default 1)
 /// The reader takes these keys from r (which rejects unknown ones when finished by the caller).
 struct scenario {
@@ -105,7 +52,7 @@ struct scenario {
                                                            std::size_t T, std::uint64_t seed) {
     if (j.is_string()) return sim::parsec_workload(j.get<std::string>(), K, {.intervals = T, .seed = seed});
     detail::strict_reader r(j, path, "l2s::io::workload_spec_from_json");
-    std::string parsec, synthetic;
+    std::string parsec, synthetic, file;
     sim::parsec_options po;
     po.intervals = T;
     po.seed = seed;
@@ -118,8 +65,17 @@ struct scenario {
     r.get("synthetic", synthetic);
     r.get("min_dwell", so.min_dwell);
     r.get("max_dwell", so.max_dwell);
+    r.get("file", file);
     r.finish();
-    if (parsec.empty() == synthetic.empty()) r.fail(path, "needs exactly one of \"parsec\" and \"synthetic\"");
+    if (int(!parsec.empty()) + int(!synthetic.empty()) + int(!file.empty()) != 1)
+        r.fail(path, "needs exactly one of \"parsec\", \"synthetic\" and \"file\"");
+    if (!file.empty()) {
+        auto w = load_workload(file);
+        if (w.num_islands() != K)
+            r.fail(path + ".file", file + " has " + std::to_string(w.num_islands()) + " island programs, the platform " +
+                                       std::to_string(K) + " islands");
+        return w;
+    }
     if (!parsec.empty()) return sim::parsec_workload(parsec, K, po);
     sim::synthetic_kind kind{};
     if (synthetic == "compute_bound") kind = sim::synthetic_kind::compute_bound;
@@ -194,6 +150,29 @@ struct scenario {
     return {{"energy_j", s.energy_j},   {"time_s", s.time_s},         {"edp", s.edp()},
             {"ed2p", s.ed2p()},         {"peak_temp_c", s.peak_temp_c}, {"time_over_limit_s", s.time_over_limit_s},
             {"transitions", s.transitions}};
+}
+
+/// A search result (schema l2s.sequence v1): score, feasibility, evaluations and the T × K levels; the wall
+/// time only when asked, because it is the one part that differs between runs.
+[[nodiscard]] inline nlohmann::json search_result_to_json(const search::search_result& r, bool with_time = false) {
+    nlohmann::json doc;
+    doc["schema"] = "l2s.sequence";
+    doc["version"] = 1;
+    doc["score"] = score_to_json(r.score);
+    doc["reference"] = score_to_json(r.reference);
+    doc["value"] = r.value;
+    doc["feasible"] = r.feasible;
+    if (!r.feasible) doc["infeasibility"] = r.infeasibility;
+    doc["evaluations"] = r.evaluations;
+    if (with_time) doc["time_s"] = r.time_s;
+    nlohmann::json rows = nlohmann::json::array();
+    for (std::size_t t = 0; t < r.best.shape()[0]; ++t) {
+        nlohmann::json row = nlohmann::json::array();
+        for (std::size_t k = 0; k < r.best.shape()[1]; ++k) row.push_back(r.best(t, k));
+        rows.push_back(std::move(row));
+    }
+    doc["levels"] = std::move(rows);
+    return doc;
 }
 
 /// The results document (schema l2s.loo_result v1); decision latencies are included only when asked,

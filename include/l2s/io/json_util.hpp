@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// l2s/io/json_util.hpp: Eigen vectors/matrices to and from JSON, with io_error on malformed input.
+// l2s/io/json_util.hpp: Eigen vectors/matrices to and from JSON, JSON files, with io_error on malformed input.
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,23 @@ template <class T>
     } catch (const nlohmann::json::exception&) {
         throw io_error(who + ": field '" + key + "' has the wrong type");
     }
+}
+
+/// Parses a JSON file; io_error naming `who` when it cannot be opened or is not JSON.
+[[nodiscard]] inline nlohmann::json read_file(const std::filesystem::path& file, const std::string& who) {
+    std::ifstream in(file);
+    if (!in) throw io_error(who + ": cannot open " + file.string());
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw io_error(who + ": " + file.string() + ": " + e.what());
+    }
+}
+
+/// Writes j to a file (indented by `indent`); io_error naming `who` when it cannot be written.
+inline void write_file(const nlohmann::json& j, const std::filesystem::path& file, const std::string& who, int indent = 1) {
+    std::ofstream out(file);
+    if (!(out << j.dump(indent) << '\n') || !out.flush()) throw io_error(who + ": cannot write " + file.string());
 }
 
 }  // namespace l2s::io::json_util

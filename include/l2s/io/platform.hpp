@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <l2s/core/error.hpp>
+#include <l2s/io/json_util.hpp>
 #include <l2s/sim/platform.hpp>
 
 namespace l2s::io {
@@ -46,8 +47,8 @@ inline double number(const nlohmann::json& j, const std::string& where) {
 }
 inline void only_keys(const nlohmann::json& j, std::initializer_list<const char*> allowed, const std::string& where) {
     if (!j.is_object()) throw invalid_config("l2s::io::platform_from_json: " + where + ": must be an object");
-    for (const auto& [k, v] : j.items()) {
-        (void)v;
+    for (const auto& item : j.items()) {
+        const std::string& k = item.key();
         if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return k == a; }))
             throw invalid_config("l2s::io::platform_from_json: " + where + "." + k + ": unknown field");
     }
@@ -220,15 +221,7 @@ inline sim::platform platform_from_json_unchecked(const nlohmann::json& j, const
 
 /// Reads and converts a platform file; io_error when it cannot be read or is not JSON.
 [[nodiscard]] inline sim::platform load_platform(const std::filesystem::path& file, const platform_options& o = {}) {
-    std::ifstream in(file);
-    if (!in) throw io_error("l2s::io::load_platform: cannot open " + file.string());
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        throw io_error("l2s::io::load_platform: " + file.string() + ": " + e.what());
-    }
-    return platform_from_json(j, o);
+    return platform_from_json(json_util::read_file(file, "l2s::io::load_platform"), o);
 }
 
 }  // namespace l2s::io
