@@ -29,7 +29,8 @@ template <class Scalar = double>
 class softmax_linear : public detail::island_policy<softmax_linear<Scalar>, Scalar> {
     using base = detail::island_policy<softmax_linear<Scalar>, Scalar>;
     static constexpr int F = static_cast<int>(feature_map::num_features);
-    using col_matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, F>;
+    using row_matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, F, Eigen::RowMajor>;
+    using feature_vector = Eigen::Matrix<Scalar, F, 1>;
     using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
 
 public:
@@ -45,7 +46,7 @@ public:
             require_size(who, "head bias", hd.bias.size(), static_cast<Eigen::Index>(lh[h]));
             require_finite(who, "head weights", hd.weights);
             require_finite(who, "head bias", hd.bias);
-            w_.push_back(hd.weights.template cast<Scalar>());  // column-major L_h × F
+            w_.push_back(hd.weights.template cast<Scalar>());
             b_.push_back(hd.bias.template cast<Scalar>());
         }
     }
@@ -54,19 +55,13 @@ public:
 
     /// Logits s = W_h z + b_h (L_h entries).
     void head_scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept {
-        // Column-major weights, s accumulated one feature at a time: the inner loop runs over the L_h levels
-        // with broadcast z_f (vectorised, no horizontal reductions), F is a compile-time constant.
-        const auto L = static_cast<std::size_t>(w_[h].rows());
+        // One fixed-size (F) dot product per level: unrolled and vectorised, with none of the dispatch of a
+        // general matrix-vector kernel at these small sizes.
+        Eigen::Map<const feature_vector> zv(z);
         const Scalar* w = w_[h].data();
         const Scalar* b = b_[h].data();
-        std::array<Scalar, max_width> acc;  // written before read
-        for (std::size_t l = 0; l < L; ++l) acc[l] = b[l];
-        for (std::size_t f = 0; f < feature_map::num_features; ++f) {
-            const Scalar zf = z[f];
-            const Scalar* wf = w + f * L;
-            for (std::size_t l = 0; l < L; ++l) acc[l] += wf[l] * zf;
-        }
-        for (std::size_t l = 0; l < L; ++l) s[l] = acc[l];
+        const Eigen::Index L = w_[h].rows();
+        for (Eigen::Index l = 0; l < L; ++l) s[l] = b[l] + Eigen::Map<const feature_vector>(w + l * F).dot(zv);
     }
     /// p = softmax(W_h z + b_h) (L_h entries).
     void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
@@ -103,7 +98,7 @@ public:
 
 private:
     std::vector<softmax_linear_head> heads_;
-    std::vector<col_matrix> w_;  ///< L_h × F, column-major: column f is contiguous
+    std::vector<row_matrix> w_;
     std::vector<vector> b_;
 };
 
