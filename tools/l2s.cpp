@@ -236,8 +236,9 @@ int cmd_adapt(const json& j, const std::string& out) {
     const auto sc = io::scenario_from(r, "adapt");
     std::string file;
     std::vector<std::string> calib_apps{"dedup", "barnes"};
-    double alpha = 0.1, quantile = 0.9, lr = 0.05;
-    std::size_t budget = 64, evaluations = 20000;
+    const experiment::loo_config defaults;  // the UaOL settings of the leave-one-out experiment
+    double alpha = defaults.uaol_alpha, quantile = defaults.uaol_gate_quantile, lr = defaults.uaol_learning_rate;
+    std::size_t budget = defaults.uaol_budget, evaluations = 20000;
     r.get("policy_file", file);
     r.get("calibration_applications", calib_apps);
     r.get("alpha", alpha);

@@ -31,13 +31,58 @@ json load(const std::filesystem::path& p) {
     REQUIRE_MESSAGE(in.good(), "cannot open " << p.string());
     return json::parse(in);
 }
+
+/// The measured points of targets.json and the comparison of modelled ratios with them. model(point at f,
+/// point at the reference frequency, β, f in MHz) returns (energy, time) of a run at f in any units.
+struct measured {
+    json targets;
+    std::map<std::tuple<std::string, int>, double> beta;
+    std::map<std::tuple<std::string, int, int>, json> pts;
+    int f_ref = 0;
+
+    explicit measured(json t) : targets(std::move(t)) {
+        for (const auto& b : targets.at("beta_mem"))
+            beta[{b.at("benchmark").get<std::string>(), b.at("cores").get<int>()}] = std::max(0.0, b.at("beta_mem").get<double>());
+        for (const auto& p : targets.at("points"))
+            pts[{p.at("benchmark").get<std::string>(), p.at("cores").get<int>(), p.at("freq_mhz").get<int>()}] = p;
+        f_ref = targets.at("reference_freq_mhz").get<int>();
+    }
+
+    /// Checks every non-reference point's energy and EDP ratios within 10 %; reports the worst errors.
+    template <class Model>
+    void compare(const char* what, Model model) const {
+        int checked = 0;
+        double worst_e = 0.0, worst_edp = 0.0;
+        for (const auto& [key, p] : pts) {
+            const auto& [bench, cores, mhz] = key;
+            if (mhz == f_ref) continue;
+            CAPTURE(bench);
+            CAPTURE(cores);
+            CAPTURE(mhz);
+            const auto& ref = pts.at({bench, cores, f_ref});
+            const double b = beta.at({bench, cores});
+            const auto [e, t] = model(p, ref, b, mhz);
+            const auto [e_ref, t_ref] = model(ref, ref, b, f_ref);
+            const double de = (e / e_ref) / p.at("energy_rel").template get<double>() - 1.0;
+            const double dedp = (e * t) / (e_ref * t_ref) / p.at("edp_rel").template get<double>() - 1.0;
+            CHECK(std::abs(de) < 0.10);
+            CHECK(std::abs(dedp) < 0.10);
+            worst_e = std::max(worst_e, std::abs(de));
+            worst_edp = std::max(worst_edp, std::abs(dedp));
+            ++checked;
+        }
+        CHECK(checked > 0);
+        MESSAGE(std::string(what) << ": " << checked << " (benchmark, cores, frequency) points; worst |error| energy ratio " << worst_e
+                     << ", EDP ratio " << worst_edp);
+    }
+};
 }  // namespace
 
 TEST_CASE("validation: model equations reproduce the measured energy and EDP ratios within 10 %") {
     const auto armpm = l2s::test::data_dir("L2S_ARMPM_DIR", "data/armpm");
     const auto platforms = l2s::test::data_dir("L2S_PLATFORM_DIR", "data/platforms");
     if (!armpm || !platforms) return;
-    const json targets = load(*armpm / "targets.json");
+    const measured m(load(*armpm / "targets.json"));
     const json plat = load(*platforms / "exynos5422.json");
     // The A15 ("big") island and its asv_board_b table.
     const json* island = nullptr;
@@ -53,44 +98,14 @@ TEST_CASE("validation: model equations reproduce the measured energy and EDP rat
     for (const auto& o : island->at("opp_tables").at("asv_board_b").at("opps"))
         volt_v[o.at("freq_mhz").get<int>()] = o.at("voltage_mv").get<double>() * 1e-3;
 
-    std::map<std::tuple<std::string, int>, double> beta;
-    for (const auto& b : targets.at("beta_mem"))
-        beta[{b.at("benchmark").get<std::string>(), b.at("cores").get<int>()}] = std::max(0.0, b.at("beta_mem").get<double>());
-    std::map<std::tuple<std::string, int, int>, json> pts;
-    for (const auto& p : targets.at("points"))
-        pts[{p.at("benchmark").get<std::string>(), p.at("cores").get<int>(), p.at("freq_mhz").get<int>()}] = p;
-    const int f_ref = targets.at("reference_freq_mhz").get<int>();
-
-    auto energy_time = [&](const json& p, double b) {
-        const int mhz = p.at("freq_mhz").get<int>();
+    m.compare("equations", [&](const json& p, const json&, double b, int mhz) {
         REQUIRE(volt_v.count(mhz) == 1);
         const double v = volt_v.at(mhz), f = mhz * 1e6, tk = p.at("temp_c_mean").get<double>() + 273.15;
         const double n = p.at("cores").get<double>(), u = p.at("util").get<double>();
         const double power = (n * u * c_core + c_cluster) * v * v * f + v * (c1 * tk * tk * std::exp(c2 / tk) + ig);
-        const double time = (1.0 - b) * f_ref / mhz + b;  // relative to the reference run time
+        const double time = (1.0 - b) * m.f_ref / mhz + b;  // relative to the reference run time
         return std::pair{power * time, time};
-    };
-    int checked = 0;
-    double worst_e = 0.0, worst_edp = 0.0;
-    for (const auto& [key, p] : pts) {
-        const auto& [bench, cores, mhz] = key;
-        if (mhz == f_ref) continue;
-        CAPTURE(bench);
-        CAPTURE(cores);
-        CAPTURE(mhz);
-        const double b = beta.at({bench, cores});
-        const auto [e, t] = energy_time(p, b);
-        const auto [e_ref, t_ref] = energy_time(pts.at({bench, cores, f_ref}), b);
-        const double de = (e / e_ref) / p.at("energy_rel").get<double>() - 1.0;
-        const double dedp = (e * t) / (e_ref * t_ref) / p.at("edp_rel").get<double>() - 1.0;
-        CHECK(std::abs(de) < 0.10);
-        CHECK(std::abs(dedp) < 0.10);
-        worst_e = std::max(worst_e, std::abs(de));
-        worst_edp = std::max(worst_edp, std::abs(dedp));
-        ++checked;
-    }
-    CHECK(checked > 0);
-    MESSAGE(checked << " (benchmark, cores, frequency) points; worst |error| energy ratio " << worst_e << ", EDP ratio " << worst_edp);
+    });
 }
 
 // The same comparison through the simulator itself: the platform file loaded with its asv_board_b table, the
@@ -103,7 +118,7 @@ TEST_CASE("validation: the simulator reproduces the measured energy and EDP rati
     const auto armpm = l2s::test::data_dir("L2S_ARMPM_DIR", "data/armpm");
     const auto platforms = l2s::test::data_dir("L2S_PLATFORM_DIR", "data/platforms");
     if (!armpm || !platforms) return;
-    const json targets = load(*armpm / "targets.json");
+    const measured m(load(*armpm / "targets.json"));
     const auto chip = l2s::io::load_platform(*platforms / "exynos5422.json", {.opp_table = "asv_board_b"});
     std::size_t big = chip.num_islands();
     for (std::size_t k = 0; k < chip.num_islands(); ++k)
@@ -116,22 +131,14 @@ TEST_CASE("validation: the simulator reproduces the measured energy and EDP rati
         FAIL("no OPP at " << mhz << " MHz");
         return l2s::level_t{0};
     };
-    const int f_ref = targets.at("reference_freq_mhz").get<int>();
-    std::map<std::tuple<std::string, int>, double> beta;
-    for (const auto& b : targets.at("beta_mem"))
-        beta[{b.at("benchmark").get<std::string>(), b.at("cores").get<int>()}] = std::max(0.0, b.at("beta_mem").get<double>());
-    std::map<std::tuple<std::string, int, int>, json> pts;
-    for (const auto& p : targets.at("points"))
-        pts[{p.at("benchmark").get<std::string>(), p.at("cores").get<int>(), p.at("freq_mhz").get<int>()}] = p;
-
     l2s::sim::sim_config cfg;
     cfg.interval_s = 0.05;
     cfg.contention = false;
     const std::size_t T = 200;  // 10 s at the top level: long against every thermal time constant but the package's
     // Runs the program of the reference point at one frequency: (energy of the A15 island, time).
-    auto run = [&](const json& ref, double b, int mhz) {
+    m.compare("simulator", [&](const json&, const json& ref, double b, int mhz) {
         l2s::sim::phase ph;
-        const double cpi = 1.0 / ref.at("ipc").get<double>(), f = f_ref * 1e6;
+        const double cpi = 1.0 / ref.at("ipc").get<double>(), f = m.f_ref * 1e6;
         ph.cpi_core = (1.0 - b) * cpi;
         ph.mem_per_instr = b * cpi / f / ph.t_mem_s;
         ph.activity = std::clamp(ref.at("util").get<double>(), 0.0, 1.0);
@@ -152,27 +159,5 @@ TEST_CASE("validation: the simulator reproduces the measured energy and EDP rati
             e += s.energy_j[big];
         }
         return std::pair{e, t};
-    };
-    int checked = 0;
-    double worst_e = 0.0, worst_edp = 0.0;
-    for (const auto& [key, p] : pts) {
-        const auto& [bench, cores, mhz] = key;
-        if (mhz == f_ref) continue;
-        CAPTURE(bench);
-        CAPTURE(cores);
-        CAPTURE(mhz);
-        const auto& ref = pts.at({bench, cores, f_ref});
-        const double b = beta.at({bench, cores});
-        const auto [e, t] = run(ref, b, mhz);
-        const auto [e_ref, t_ref] = run(ref, b, f_ref);
-        const double de = (e / e_ref) / p.at("energy_rel").get<double>() - 1.0;
-        const double dedp = (e * t) / (e_ref * t_ref) / p.at("edp_rel").get<double>() - 1.0;
-        CHECK(std::abs(de) < 0.10);
-        CHECK(std::abs(dedp) < 0.10);
-        worst_e = std::max(worst_e, std::abs(de));
-        worst_edp = std::max(worst_edp, std::abs(dedp));
-        ++checked;
-    }
-    CHECK(checked > 0);
-    MESSAGE("simulator: " << checked << " points; worst |error| energy ratio " << worst_e << ", EDP ratio " << worst_edp);
+    });
 }

@@ -46,7 +46,7 @@ struct loo_config {
     std::size_t oracle_evaluations = 60000;      ///< search budget per application (greedy, then local)
     double softmax_l2 = 1e-3;                    ///< L2 of the imitation-learned softmax policy
     double uaol_alpha = 0.1;                     ///< conformal miscoverage
-    double uaol_gate_quantile = 0.9;             ///< τ = this quantile of seen-state entropies
+    double uaol_gate_quantile = 0.2;             ///< τ = this quantile of seen-state entropies (docs/uaol.md#gate-quantile)
     std::size_t uaol_budget = 64;                ///< B of the bounded search
     double uaol_learning_rate = 0.05;            ///< SGD step of the online policy update
     std::vector<std::string> governors{"performance", "powersave", "ondemand", "conservative", "schedutil"};

@@ -202,6 +202,14 @@ public:
         return predict(mat(x), obs...).at(0);
     }
 
+    /// Any other Eigen expression (X.col(j), X.leftCols(n), ...): a column expression (one column at compile
+    /// time) predicts one point, any other a batch.
+    template <class Derived, class... Obs>
+    [[nodiscard]] auto predict(const Eigen::MatrixBase<Derived>& Z, Obs&... obs) const {
+        if constexpr (Derived::ColsAtCompileTime == 1) return predict(vec(Z), obs...);
+        else return predict(mat(Z), obs...);
+    }
+
     /// Batch prediction at the columns of Z: one cross-kernel product and one multi-RHS triangular solve.
     /// Negative latent variances (rounding) are clamped to 0 and reported as variance_clamped.
     template <class... Obs>
