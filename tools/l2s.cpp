@@ -2,6 +2,7 @@
 // driven by a JSON experiment file (schemas in docs/cli.md); `l2s <subcommand> --help` describes each.
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -300,6 +301,22 @@ int cmd_evaluate(const json& j, const std::string& out) {
     return 0;
 }
 
+int cmd_study(const json& j, const std::string& out) {
+    const auto cfg = io::study_config_from_json(j, "study");
+    const auto res = experiment::l2s_study(cfg, [](const std::string& s) { std::fprintf(stderr, "  %s\n", s.c_str()); });
+    io::write_study_table(std::cout, res);
+    std::printf("study took %.1f s\n", res.seconds);
+    if (!out.empty()) {
+        std::filesystem::create_directories(out);
+        std::ofstream(std::filesystem::path(out) / "study.json") << io::study_result_to_json(res).dump(1) << "\n";
+        std::ofstream table(std::filesystem::path(out) / "study.txt");
+        io::write_study_table(table, res);
+        if (!table) throw io_error("l2s study: cannot write " + out);
+        std::printf("wrote study.json and study.txt to %s\n", out.c_str());
+    }
+    return 0;
+}
+
 const std::map<std::string, command>& commands() {
     static const std::map<std::string, command> c{
         {"simulate",
@@ -335,6 +352,14 @@ const std::map<std::string, command>& commands() {
           "        intervals, seed, objective, oracle_evaluations, softmax_l2, uaol_alpha, uaol_gate_quantile,\n"
           "        uaol_budget, uaol_learning_rate, governors",
           cmd_evaluate}},
+        {"study",
+         {"the L2S study across platforms (oracles per strategy, baselines, learned policies)",
+          "l2s study CONFIG.json [--out DIR]\n"
+          "  keys: as experiment::study_config (docs/results.md#study_config): platforms, applications, held_out,\n"
+          "        mixes, intervals, seed, objective, strategies, evaluations, bo_guided_rounds, softmax_l2,\n"
+          "        q_learning_episodes, dtm\n"
+          "  --out DIR writes study.json and study.txt",
+          cmd_study}},
     };
     return c;
 }

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <l2s/core/error.hpp>
+#include <l2s/experiment/l2s_study.hpp>
 #include <l2s/experiment/leave_one_out.hpp>
 #include <l2s/io/detail/strict_reader.hpp>
 #include <l2s/io/platform.hpp>
@@ -146,6 +147,43 @@ struct scenario {
     return c;
 }
 
+/// The configuration of experiment::l2s_study from JSON (keys as the struct's members; "mixes" is a list of
+/// two-program lists; "dtm": {"critical_temp_c", "hysteresis_k", "throttle_level"}). Strict, then validated.
+[[nodiscard]] inline experiment::study_config study_config_from_json(const nlohmann::json& j, const std::string& path = "study") {
+    detail::strict_reader r(j, path, "l2s::io::study_config_from_json");
+    experiment::study_config c;
+    r.get("platforms", c.platforms);
+    r.get("applications", c.applications);
+    r.get("held_out", c.held_out);
+    if (const auto* m = r.child("mixes")) {
+        if (!m->is_array()) r.fail(path + ".mixes", "must be a list of two-program lists");
+        c.mixes.clear();
+        for (const auto& pair : *m) {
+            if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string())
+                r.fail(path + ".mixes", "must be a list of two-program lists");
+            c.mixes.push_back({pair[0].get<std::string>(), pair[1].get<std::string>()});
+        }
+    }
+    r.get("intervals", c.intervals);
+    r.get("seed", c.seed);
+    if (const auto* o = r.child("objective")) c.objective = objective_from_json(*o, path + ".objective");
+    r.get("strategies", c.strategies);
+    r.get("evaluations", c.evaluations);
+    r.get("bo_guided_rounds", c.bo_guided_rounds);
+    r.get("softmax_l2", c.softmax_l2);
+    r.get("q_learning_episodes", c.q_learning_episodes);
+    if (const auto* d = r.child("dtm")) {
+        detail::strict_reader dr(*d, path + ".dtm", "l2s::io::study_config_from_json");
+        dr.get("critical_temp_c", c.dtm.critical_temp_c);
+        dr.get("hysteresis_k", c.dtm.hysteresis_k);
+        dr.get("throttle_level", c.dtm.throttle_level);
+        dr.finish();
+    }
+    r.finish();
+    c.validate();
+    return c;
+}
+
 [[nodiscard]] inline nlohmann::json score_to_json(const sim::sequence_score& s) {
     return {{"energy_j", s.energy_j},   {"time_s", s.time_s},         {"edp", s.edp()},
             {"ed2p", s.ed2p()},         {"peak_temp_c", s.peak_temp_c}, {"time_over_limit_s", s.time_over_limit_s},
@@ -173,6 +211,106 @@ struct scenario {
     }
     doc["levels"] = std::move(rows);
     return doc;
+}
+
+/// The study's results document (schema l2s.study_result v1); wall times (search seconds, decision
+/// latencies, total) only when asked, because they are the part that differs between runs.
+[[nodiscard]] inline nlohmann::json study_result_to_json(const experiment::study_result& r, bool with_time = true) {
+    nlohmann::json j;
+    j["schema"] = "l2s.study_result";
+    j["version"] = 1;
+    if (with_time) j["seconds"] = r.seconds;
+    nlohmann::json plats = nlohmann::json::array();
+    for (const auto& p : r.platforms) {
+        nlohmann::json pj;
+        pj["platform"] = p.platform;
+        pj["islands"] = p.islands;
+        pj["intervals"] = p.intervals;
+        pj["training_samples"] = p.training_samples;
+        pj["training_accuracy"] = p.training_accuracy;
+        pj["il_greedy_accuracy"] = p.il_greedy_accuracy;
+        pj["oracle_edp_vs_ondemand"] = p.oracle_edp_vs_ondemand;
+        nlohmann::json ws = nlohmann::json::array();
+        for (const auto& w : p.workloads) {
+            nlohmann::json wj;
+            wj["name"] = w.name;
+            wj["role"] = w.role;
+            wj["island_cores"] = w.island_cores;
+            nlohmann::json os = nlohmann::json::array();
+            for (const auto& o : w.oracles) {
+                nlohmann::json e = score_to_json(o.score);
+                e["strategy"] = o.strategy;
+                e["slowdown"] = o.slowdown;
+                e["edp_vs_oracle"] = o.edp_vs_oracle;
+                e["evaluations"] = o.evaluations;
+                e["feasible"] = o.feasible;
+                if (with_time) e["seconds"] = o.seconds;
+                os.push_back(std::move(e));
+            }
+            wj["oracles"] = std::move(os);
+            nlohmann::json runs = nlohmann::json::array();
+            for (const auto& run : w.runs) {
+                nlohmann::json e = score_to_json(run.score);
+                e["name"] = run.name;
+                e["slowdown"] = run.slowdown;
+                e["edp_vs_oracle"] = run.edp_vs_oracle;
+                if (with_time) e["decision_ns"] = run.decision_ns;
+                runs.push_back(std::move(e));
+            }
+            wj["runs"] = std::move(runs);
+            ws.push_back(std::move(wj));
+        }
+        pj["workloads"] = std::move(ws);
+        nlohmann::json sum = nlohmann::json::array();
+        for (const auto& s : p.summary)
+            sum.push_back({{"policy", s.policy}, {"role", s.role}, {"mean_edp_vs_oracle", s.mean_edp_vs_oracle},
+                           {"mean_slowdown", s.mean_slowdown}, {"worst_slowdown", s.worst_slowdown}, {"workloads", s.workloads}});
+        pj["summary"] = std::move(sum);
+        plats.push_back(std::move(pj));
+    }
+    j["platforms"] = std::move(plats);
+    return j;
+}
+
+/// The study as text: per platform, EDP / oracle (slowdown) of every policy on every workload, the oracle
+/// searches (EDP / best, evaluations, seconds), and the means per role.
+inline void write_study_table(std::ostream& out, const experiment::study_result& r) {
+    char buf[512];
+    for (const auto& p : r.platforms) {
+        std::snprintf(buf, sizeof buf,
+                      "== %s: %zu islands, T = %zu; %zu training samples, imitation accuracy %.3f (il_greedy %.3f); "
+                      "oracle EDP / ondemand EDP %.3f\n",
+                      p.platform.c_str(), p.islands, p.intervals, p.training_samples, p.training_accuracy,
+                      p.il_greedy_accuracy, p.oracle_edp_vs_ondemand);
+        out << buf << "EDP / oracle EDP (slowdown):\n";
+        for (const auto& w : p.workloads) {
+            std::snprintf(buf, sizeof buf, "%-26s %-9s", w.name.c_str(), w.role.c_str());
+            out << buf;
+            for (const auto& run : w.runs) {
+                std::snprintf(buf, sizeof buf, " %s %.3f (%+.1f%%)", run.name.c_str(), run.edp_vs_oracle, 100.0 * run.slowdown);
+                out << buf;
+            }
+            out << "\n";
+        }
+        out << "oracle searches (EDP / best, slowdown, evaluations, seconds):\n";
+        for (const auto& w : p.workloads) {
+            std::snprintf(buf, sizeof buf, "%-26s", w.name.c_str());
+            out << buf;
+            for (const auto& o : w.oracles) {
+                std::snprintf(buf, sizeof buf, " %s %.3f (%+.1f%%%s, %zu, %.2f s)", o.strategy.c_str(), o.edp_vs_oracle,
+                              100.0 * o.slowdown, o.feasible ? "" : ", infeasible", o.evaluations, o.seconds);
+                out << buf;
+            }
+            out << "\n";
+        }
+        out << "means per role (EDP / oracle, mean slowdown, worst slowdown, workloads):\n";
+        for (const auto& s : p.summary) {
+            std::snprintf(buf, sizeof buf, "%-12s %-9s %.3f %+6.1f%% %+6.1f%% %zu\n", s.policy.c_str(), s.role.c_str(),
+                          s.mean_edp_vs_oracle, 100.0 * s.mean_slowdown, 100.0 * s.worst_slowdown, s.workloads);
+            out << buf;
+        }
+        out << "\n";
+    }
 }
 
 /// The results document (schema l2s.loo_result v1); decision latencies are included only when asked,

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The L2S study (docs/results.md#l2s-study): builds the l2s tool, then runs `l2s study` on the default
+# experiment::study_config (the article's 64-core / 4-island chip, the 16 x 4 manycore and Exynos 5422; all
+# nine PARSEC/SPLASH-2x profiles, streamcluster and fmm held out, two mixes) into out/study/.
+#   scripts/experiment_l2s.sh [intervals] [evaluations per strategy]
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+l2s_require_packages "${L2S_BASE_PACKAGES[@]}"
+build="${L2S_BUILD_DIR:-$L2S_ROOT/build/demo}"
+l2s_configure "$build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" -DL2S_BUILD_TESTS=OFF
+cmake --build "$build" -j "$L2S_JOBS" --target l2s_cli
+mkdir -p "$L2S_ROOT/out/study"
+cfg="$L2S_ROOT/out/study/config.json"
+printf '{"intervals": %s, "evaluations": %s}\n' "${1:-100}" "${2:-20000}" > "$cfg"
+"$build/tools/l2s" study "$cfg" --out "$L2S_ROOT/out/study"

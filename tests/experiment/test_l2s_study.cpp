@@ -1,0 +1,126 @@
+// tests/experiment/test_l2s_study.cpp: the L2S study on a small case — every strategy's oracle, every
+// baseline and learned policy on training, held-out and mixed workloads, the per-application chips of the
+// article's configuration, determinism, and bad configurations.
+#include <doctest/doctest.h>
+
+#include <set>
+#include <sstream>
+
+#include <l2s/experiment/l2s_study.hpp>
+#include <l2s/io/experiment.hpp>
+
+using namespace l2s;
+
+namespace {
+experiment::study_config small() {
+    experiment::study_config c;
+    c.platforms = {"article_4vfi", "exynos5422"};
+    c.applications = {"dedup", "barnes", "streamcluster"};
+    c.held_out = {"streamcluster"};
+    c.mixes = {{{"dedup", "barnes"}}};
+    c.intervals = 16;
+    c.evaluations = 400;
+    c.q_learning_episodes = 3;
+    return c;
+}
+}  // namespace
+
+TEST_CASE("l2s_study: oracles from every strategy, every policy on every workload, summaries per role") {
+    const auto r = experiment::l2s_study(small());
+    REQUIRE(r.platforms.size() == 2);
+    for (const auto& p : r.platforms) {
+        CAPTURE(p.platform);
+        REQUIRE(p.workloads.size() == 4);  // three programs and one mix
+        CHECK(p.training_samples == 2 * 16);  // dedup and barnes, one sample per interval
+        CHECK(p.training_accuracy > 0.5);
+        for (const auto& w : p.workloads) {
+            CAPTURE(w.name);
+            CHECK(w.role == (w.name == "streamcluster" ? "held_out" : w.name == "dedup+barnes" ? "mix" : "training"));
+            REQUIRE(w.oracles.size() == 5);
+            std::set<std::string> strategies;
+            double best = 1e300;
+            for (const auto& o : w.oracles) {
+                strategies.insert(o.strategy);
+                CHECK(o.evaluations <= 400);
+                if (o.feasible) {
+                    CHECK(o.slowdown <= 0.05 + 1e-9);
+                    best = std::min(best, o.edp_vs_oracle);
+                }
+            }
+            CHECK(strategies.size() == 5);
+            CHECK(best == doctest::Approx(1.0));  // the oracle is the best feasible search result
+            std::set<std::string> names;
+            for (const auto& run : w.runs) names.insert(run.name);
+            for (const char* n : {"performance", "ondemand", "conservative", "schedutil", "dtm", "q_learning", "il_greedy",
+                                  "l2s_policy", "oracle"})
+                CHECK_MESSAGE(names.count(n) == 1, n);
+            CHECK(names.count("l2s_per_app") == (w.role == "training" ? 1u : 0u));
+            CHECK(w.runs.back().name == "oracle");
+            CHECK(w.runs.back().edp_vs_oracle == 1.0);
+            CHECK(w.runs.back().slowdown <= 0.05 + 1e-9);
+            CHECK(w.runs.front().slowdown == doctest::Approx(0.0).epsilon(1e-9));  // performance is the all-max run
+        }
+        CHECK(!p.summary.empty());
+    }
+    // the article's chip: per-application island sizes (DEDUP 40/16/4/4), 64 cores each
+    const auto& art = r.platforms[0].workloads;
+    CHECK(art[0].island_cores == std::vector<std::size_t>{40, 16, 4, 4});
+    CHECK(art[1].island_cores == std::vector<std::size_t>{22, 22, 16, 4});
+    CHECK(r.platforms[1].islands == 2);
+    std::ostringstream table;
+    io::write_study_table(table, r);
+    CHECK(table.str().find("== article_4vfi: 4 islands") != std::string::npos);
+}
+
+TEST_CASE("l2s_study: the same config gives byte-identical results") {
+    auto c = small();
+    c.platforms = {"sniper_manycore_16"};
+    c.strategies = {"greedy", "local"};
+    const auto a = io::study_result_to_json(experiment::l2s_study(c), false).dump();
+    const auto b = io::study_result_to_json(experiment::l2s_study(c), false).dump();
+    CHECK(a == b);
+}
+
+TEST_CASE("study_config: bad configurations are rejected naming the key") {
+    auto rejects = [](experiment::study_config c, const char* what) {
+        CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains(what), invalid_config);
+    };
+    auto c = small();
+    c.platforms = {"cray"};
+    CHECK_THROWS_AS(c.validate(), invalid_config);
+    c = small();
+    c.held_out = {"vips"};
+    rejects(c, "held_out");
+    c = small();
+    c.held_out = c.applications;
+    rejects(c, "every application is held out");
+    c = small();
+    c.mixes = {{{"dedup", "canneal"}}};
+    rejects(c, "mixes");
+    c = small();
+    c.strategies = {"local", "annealing"};
+    rejects(c, "annealing");
+    c = small();
+    c.strategies = {"local"};
+    rejects(c, "greedy");
+    c = small();
+    c.intervals = 3;
+    rejects(c, "intervals");
+    c = small();
+    c.dtm.hysteresis_k = -1.0;
+    rejects(c, "hysteresis_k");
+
+    using nlohmann::json;
+    const auto ok = io::study_config_from_json(json::parse(
+        R"({"platforms": ["exynos5422"], "mixes": [["dedup", "fmm"]], "dtm": {"critical_temp_c": 70}, "evaluations": 100})"));
+    CHECK(ok.mixes.size() == 1);
+    CHECK(ok.dtm.critical_temp_c == 70.0);
+    CHECK_THROWS_WITH_AS((void)io::study_config_from_json(json::parse(R"({"platform": "exynos5422"})")),
+                         doctest::Contains("study.platform: unknown key"), invalid_config);
+    CHECK_THROWS_WITH_AS((void)io::study_config_from_json(json::parse(R"({"mixes": [["dedup"]]})")),
+                         doctest::Contains("study.mixes"), invalid_config);
+    CHECK_THROWS_WITH_AS((void)io::study_config_from_json(json::parse(R"({"dtm": {"critical": 70}})")),
+                         doctest::Contains("study.dtm.critical: unknown key"), invalid_config);
+    CHECK_THROWS_WITH_AS((void)io::study_config_from_json(json::parse(R"({"evaluations": "many"})")),
+                         doctest::Contains("study.evaluations: has the wrong type"), invalid_config);
+}
