@@ -7,8 +7,14 @@
 
 #include <l2s/online/conformal.hpp>
 #include <l2s/online/entropy_gate.hpp>
+#include <l2s/online/island_models.hpp>
 #include <l2s/online/product_set_search.hpp>
+#include <l2s/online/uaol_policy.hpp>
+#include <l2s/sim/dvfs_env.hpp>
+#include <l2s/sim/platform.hpp>
+#include <l2s/sim/workload.hpp>
 
+#include "../policy/make_policies.hpp"
 #include "../support/alloc_counter.hpp"
 
 using namespace l2s;
@@ -58,5 +64,58 @@ TEST_CASE("product_set_search: search allocates nothing") {
         const auto r = s.search(sets, sizes, power, time, start, order, out);
         CHECK(test::allocations() == before);
         CHECK(r.evaluated <= 256);
+    }
+}
+
+TEST_CASE("uaol_policy: 10^5 decisions allocate nothing once the reservoir has filled (K = 16, L = 8, B = 256)") {
+    // a recorded episode of the simulator (64 cores, 16 islands of 8 levels) replayed in a loop
+    const sim::platform chip = sim::builtin_platform("sniper_manycore");
+    const std::size_t K = chip.num_islands();
+    std::vector<std::size_t> levels(K);
+    std::vector<std::vector<double>> freq(K), volt(K);
+    for (std::size_t k = 0; k < K; ++k) {
+        levels[k] = chip.num_levels(k);
+        for (const auto& op : chip.islands[k].opps) {
+            freq[k].push_back(op.freq_hz);
+            volt[k].push_back(op.volt_v);
+        }
+    }
+    REQUIRE(K == 16);
+    sim::dvfs_env env(chip, sim::parsec_workload("streamcluster", K, {.intervals = 200, .seed = 3}));
+    rng_type rng(2);
+    std::vector<sim::observation> episode{env.reset(rng)};
+    std::vector<level_t> walked;  // the random levels taken, also the calibration labels
+    sim::action walk(K, 3);
+    for (bool done = false; !done;) {
+        for (std::size_t k = 0; k < K; ++k) walk[k] = static_cast<level_t>(rng() % levels[k]);
+        walked.insert(walked.end(), walk.begin(), walk.end());
+        done = env.step(walk).done;
+        episode.push_back(env.observe());
+    }
+    episode.pop_back();  // one observation per decision
+    for (auto mode : {online::slow_path_mode::inline_path, online::slow_path_mode::deferred}) {
+        CAPTURE(static_cast<int>(mode));
+        online::uaol_policy uaol(test::random_softmax(K, 8, rng), online::island_models(freq, volt), levels,
+                                 {.gate = {.quantile = 0.5}, .search = {.budget = 256}, .slow_path = mode,
+                                  .replay_capacity = 256});
+        uaol.calibrate(episode, walked, rng);  // τ: half of the episode's states pass the gate
+        const double tau = uaol.gate().threshold();
+        sim::action a;
+        std::size_t t = 0;
+        auto decide = [&](double threshold, int n) {
+            uaol.gate().set_threshold(threshold);
+            for (int i = 0; i < n; ++i, t = (t + 1) % episode.size()) {
+                uaol.act(episode[t], a);
+                uaol.observe(episode[t], a, {1.0, 1e-3, 50.0, false});
+            }
+        };
+        decide(1.0, 1000);  // every state seen: the reservoir fills
+        const long long before = test::allocations();
+        const std::size_t unseen0 = uaol.unseen_decisions(), steps0 = uaol.sgd_steps();
+        for (int r = 0; r < 20; ++r) decide(r % 4 == 0 ? 1.0 : (r % 4 == 2 ? 0.0 : tau), 5000);  // 10^5
+        CHECK(test::allocations() == before);
+        CHECK(uaol.decisions() == 101000);
+        CHECK(uaol.unseen_decisions() - unseen0 > 25000);  // slow path: all of τ = 0 (25 000) and some under τ
+        CHECK(uaol.sgd_steps() - steps0 >= 2 * (uaol.unseen_decisions() - unseen0) - 2);  // SGD + replay
     }
 }

@@ -299,3 +299,40 @@ TEST_CASE("softmax_linear::sgd_step: the loss falls at the rate of the squared g
     r.sgd_step(obs, labels, std::nan(""));
     CHECK(r.heads()[0].weights == p.heads()[0].weights);
 }
+
+TEST_CASE("softmax_linear::sgd_step_raw: a step on captured features equals sgd_step under the history of capture") {
+    rng_type rng(6);
+    auto p = test::random_softmax(3, 5, rng, false);
+    walk_env env(3, 5, 30);
+    const auto o1 = env.reset(rng);
+    sim::action a(3);
+    p.act(o1, a);  // primes the feature history
+    env.step(a);
+    const auto o2 = env.observe();
+    const std::vector<level_t> labels{2, 0, 4};
+    std::vector<double> raw(3 * policy::feature_map::num_features);
+    p.raw_features(o2, raw);
+    // the same step as sgd_step on o2 with the history of the moment, bit for bit
+    auto q = p, r = p;
+    q.sgd_step(o2, labels, 0.05);
+    r.sgd_step_raw(raw, labels, 0.05);
+    for (std::size_t h = 0; h < 3; ++h) {
+        CHECK(r.heads()[h].weights == q.heads()[h].weights);
+        CHECK(r.heads()[h].bias == q.heads()[h].bias);
+    }
+    // after the history moves on, sgd_step on o2 sees other features; the captured input does not change
+    auto s = p, t = p;
+    s.advance(o2);
+    t.advance(o2);
+    t.sgd_step(o2, labels, 0.05);
+    s.sgd_step_raw(raw, labels, 0.05);
+    CHECK(s.heads()[0].weights == r.heads()[0].weights);
+    CHECK(t.heads()[0].weights != r.heads()[0].weights);
+    // ignored: too few features, wrong label count, out-of-range label, bad step size
+    auto u = p;
+    u.sgd_step_raw(std::span<const double>(raw).first(raw.size() - 1), labels, 0.05);
+    u.sgd_step_raw(raw, std::vector<level_t>{1, 2}, 0.05);
+    u.sgd_step_raw(raw, std::vector<level_t>{1, 2, 9}, 0.05);
+    u.sgd_step_raw(raw, labels, -1.0);
+    CHECK(u.heads()[0].weights == p.heads()[0].weights);
+}

@@ -2,6 +2,7 @@
 // l2s/online/uaol_policy.hpp: uncertainty-aware online adaptation around any probabilistic policy (UaOL).
 #pragma once
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <random>
 #include <span>
@@ -69,6 +70,9 @@ public:
         prev_action_.resize(K);
         label_.resize(K);
         reservoir_.reserve(std::min<std::size_t>(cfg_.replay_capacity, 4096));
+        if constexpr (raw_inputs) {
+            pending_raw_.resize(K * policy_.num_features());
+        }
     }
 
     [[nodiscard]] const config& cfg() const noexcept { return cfg_; }
@@ -114,8 +118,6 @@ public:
         a.resize(K);
         std::fill(probs_.begin(), probs_.end(), 0.0);
         policy_.probabilities(obs, probs_);
-        // the wrapped policy's feature history follows the episode, as it would under its own act()
-        if constexpr (requires { policy_.advance(obs); }) policy_.advance(obs);
         for (std::size_t k = 0; k < K; ++k) {
             start_[k] = static_cast<level_t>(detail::argmax(std::span<const double>(probs_).subspan(k * Lm, gate_.num_levels(k))));
             entropy_[k] = gate_.island_entropy(probs_, k);
@@ -134,6 +136,8 @@ public:
             std::sort(order_.begin(), order_.end(), [this](std::size_t x, std::size_t y) { return entropy_[x] > entropy_[y]; });
             last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a);
         }
+        // the wrapped policy's feature history follows the episode, as it would under its own act()
+        if constexpr (requires { policy_.advance(obs); }) policy_.advance(obs);
         prev_obs_ = obs;
         std::copy(a.begin(), a.end(), prev_action_.begin());
         have_prev_ = true;
@@ -143,7 +147,11 @@ public:
     void observe(const sim::observation& obs, const sim::action& a, const sim::step_outcome& outcome) {
         (void)outcome;
         if (!last_unseen_) return;
-        pending_obs_ = obs;
+        // The pseudo-label goes with the observation that follows the decision — the state the policy acts on
+        // next — so the step shapes the very next decision (phases persist over intervals). Measured against
+        // pairing it with the decision's own input: docs/uaol.md#online-update.
+        if constexpr (raw_inputs) policy_.raw_features(obs, pending_raw_);
+        else pending_obs_ = obs;
         std::copy(a.begin(), a.end(), label_.begin());
         pending_ = true;
         if (cfg_.slow_path == slow_path_mode::inline_path) learn_step();
@@ -162,35 +170,53 @@ public:
     [[nodiscard]] std::size_t sgd_steps() const noexcept { return sgd_steps_; }
 
 private:
+    /// P can capture a decision's input as raw features and step on them later (island_policy-based
+    /// policies); otherwise examples keep the observation and step on it with the history of the moment.
+    static constexpr bool raw_inputs = requires(P& p, const sim::observation& o, std::span<double> out,
+                                                std::span<const double> raw, std::span<const level_t> l, double lr) {
+        p.raw_features(o, out);
+        p.sgd_step_raw(raw, l, lr);
+        { p.num_features() } -> std::convertible_to<std::size_t>;
+    };
+
     struct example {
-        sim::observation obs;
+        sim::observation obs;     ///< without raw_inputs
+        std::vector<double> raw;  ///< with raw_inputs: K × F features at decision time
         std::vector<level_t> label;
     };
 
+    /// Stores (input, argmax) of a seen decision in the reservoir (Vitter's algorithm R). Called before the
+    /// history advances past obs.
     void remember_seen(const sim::observation& obs) {
         if (cfg_.replay_capacity == 0) return;
         ++seen_total_;
+        example* slot = nullptr;
         if (reservoir_.size() < cfg_.replay_capacity) {
-            reservoir_.push_back({obs, std::vector<level_t>(start_.begin(), start_.end())});
-            return;
+            reservoir_.push_back({{}, {}, std::vector<level_t>(start_.size())});
+            slot = &reservoir_.back();
+            if constexpr (raw_inputs) slot->raw.resize(pending_raw_.size());
+        } else {
+            std::uniform_int_distribution<std::size_t> pick(0, seen_total_ - 1);
+            const std::size_t j = pick(rng_);
+            if (j >= cfg_.replay_capacity) return;
+            slot = &reservoir_[j];
         }
-        std::uniform_int_distribution<std::size_t> pick(0, seen_total_ - 1);
-        const std::size_t j = pick(rng_);
-        if (j < cfg_.replay_capacity) {
-            reservoir_[j].obs = obs;
-            std::copy(start_.begin(), start_.end(), reservoir_[j].label.begin());
-        }
+        if constexpr (raw_inputs) policy_.raw_features(obs, slot->raw);
+        else slot->obs = obs;
+        std::copy(start_.begin(), start_.end(), slot->label.begin());
     }
 
     void learn_step() {
         pending_ = false;
         if constexpr (SgdStepPolicy<P>) {
-            policy_.sgd_step(pending_obs_, std::span<const level_t>(label_), cfg_.learning_rate);
+            if constexpr (raw_inputs) policy_.sgd_step_raw(pending_raw_, std::span<const level_t>(label_), cfg_.learning_rate);
+            else policy_.sgd_step(pending_obs_, std::span<const level_t>(label_), cfg_.learning_rate);
             ++sgd_steps_;
             if (!reservoir_.empty()) {
                 std::uniform_int_distribution<std::size_t> pick(0, reservoir_.size() - 1);
                 const example& e = reservoir_[pick(rng_)];
-                policy_.sgd_step(e.obs, std::span<const level_t>(e.label), cfg_.learning_rate);
+                if constexpr (raw_inputs) policy_.sgd_step_raw(e.raw, std::span<const level_t>(e.label), cfg_.learning_rate);
+                else policy_.sgd_step(e.obs, std::span<const level_t>(e.label), cfg_.learning_rate);
                 ++sgd_steps_;
             }
         }
@@ -210,6 +236,7 @@ private:
     std::vector<std::size_t> sizes_, order_;
     std::vector<example> reservoir_;
     sim::observation prev_obs_, pending_obs_;
+    std::vector<double> pending_raw_;
     product_search_result last_search_{};
     std::size_t decisions_ = 0, unseen_ = 0, seen_total_ = 0, sgd_steps_ = 0;
     bool have_prev_ = false, pending_ = false, last_unseen_ = false;

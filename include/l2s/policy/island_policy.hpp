@@ -151,6 +151,18 @@ public:
         static_cast<const Derived&>(*this).head_probabilities(layout_.head_of_island[k], z.data(), p);
     }
 
+    /// Raw (unscaled) features of every island for o under the current history, island-major
+    /// (out[k·F + f], F = num_features()): a decision's input captured before the history moves on, for
+    /// sgd_step_raw and feature_probabilities later. Writes only whole islands that fit. Never allocates.
+    void raw_features(const sim::observation& o, std::span<double> out) const noexcept {
+        constexpr std::size_t F = feature_map::num_features;
+        const auto chip = layout_.features.summarise(o);
+        for (std::size_t k = 0; k < num_islands() && (k + 1) * F <= out.size(); ++k)
+            layout_.features.extract(o, state_, chip, k, out.subspan(k * F, F));
+    }
+    /// Scaled features of island k for raw features (F values) (for training steps on stored inputs).
+    void scale_features(std::span<const double> raw, std::span<Scalar> z) const noexcept { scale(raw.data(), z.data()); }
+
     /// Scaled features of island k for obs given the current history (for tests and tools).
     void scaled_features(const sim::observation& o, std::size_t k, std::span<Scalar> z) const noexcept {
         std::array<double, feature_map::num_features> raw;

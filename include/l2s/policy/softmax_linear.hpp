@@ -74,29 +74,49 @@ public:
     /// with z the scaled features under the current history. Islands sharing a head each contribute a step.
     /// Allocation-free; the saved heads() follow. Labels beyond L_k or a wrong count are ignored (no step).
     void sgd_step(const sim::observation& o, std::span<const level_t> labels, double lr) noexcept {
-        if (labels.size() != this->num_islands() || !(lr > 0.0) || !std::isfinite(lr)) return;
-        for (std::size_t k = 0; k < labels.size(); ++k)
-            if (labels[k] >= this->num_levels(k)) return;
+        if (!valid_step(labels, lr)) return;
         std::array<Scalar, feature_map::num_features> z;
-        std::array<Scalar, max_width> p;
         for (std::size_t k = 0; k < this->num_islands(); ++k) {
-            const std::size_t h = this->layout().head_of_island[k];
-            const auto L = static_cast<std::size_t>(w_[h].rows());
             this->scaled_features(o, k, z);
-            head_probabilities(h, z.data(), p.data());
-            for (std::size_t l = 0; l < L; ++l) {
-                const double g = static_cast<double>(p[l]) - (l == labels[k] ? 1.0 : 0.0);
-                for (int f = 0; f < F; ++f) {
-                    heads_[h].weights(static_cast<Eigen::Index>(l), f) -= lr * g * static_cast<double>(z[static_cast<std::size_t>(f)]);
-                    w_[h](static_cast<Eigen::Index>(l), f) = static_cast<Scalar>(heads_[h].weights(static_cast<Eigen::Index>(l), f));
-                }
-                heads_[h].bias(static_cast<Eigen::Index>(l)) -= lr * g;
-                b_[h](static_cast<Eigen::Index>(l)) = static_cast<Scalar>(heads_[h].bias(static_cast<Eigen::Index>(l)));
-            }
+            step_island(k, z.data(), labels[k], lr);
+        }
+    }
+    /// The same step on stored raw features (K × F, island-major, as raw_features writes them): for an input
+    /// captured at decision time, when the feature history has moved on since. Too few features: no step.
+    void sgd_step_raw(std::span<const double> raw, std::span<const level_t> labels, double lr) noexcept {
+        constexpr std::size_t Fs = feature_map::num_features;
+        if (!valid_step(labels, lr) || raw.size() < this->num_islands() * Fs) return;
+        std::array<Scalar, Fs> z;
+        for (std::size_t k = 0; k < this->num_islands(); ++k) {
+            this->scale_features(raw.subspan(k * Fs, Fs), z);
+            step_island(k, z.data(), labels[k], lr);
         }
     }
 
 private:
+    [[nodiscard]] bool valid_step(std::span<const level_t> labels, double lr) const noexcept {
+        if (labels.size() != this->num_islands() || !(lr > 0.0) || !std::isfinite(lr)) return false;
+        for (std::size_t k = 0; k < labels.size(); ++k)
+            if (labels[k] >= this->num_levels(k)) return false;
+        return true;
+    }
+    /// W_h −= lr (p − e_y) zᵀ, b_h −= lr (p − e_y) for island k with scaled features z and label y.
+    void step_island(std::size_t k, const Scalar* z, level_t y, double lr) noexcept {
+        std::array<Scalar, max_width> p;
+        const std::size_t h = this->layout().head_of_island[k];
+        const auto L = static_cast<std::size_t>(w_[h].rows());
+        head_probabilities(h, z, p.data());
+        for (std::size_t l = 0; l < L; ++l) {
+            const double g = static_cast<double>(p[l]) - (l == y ? 1.0 : 0.0);
+            for (int f = 0; f < F; ++f) {
+                heads_[h].weights(static_cast<Eigen::Index>(l), f) -= lr * g * static_cast<double>(z[f]);
+                w_[h](static_cast<Eigen::Index>(l), f) = static_cast<Scalar>(heads_[h].weights(static_cast<Eigen::Index>(l), f));
+            }
+            heads_[h].bias(static_cast<Eigen::Index>(l)) -= lr * g;
+            b_[h](static_cast<Eigen::Index>(l)) = static_cast<Scalar>(heads_[h].bias(static_cast<Eigen::Index>(l)));
+        }
+    }
+
     std::vector<softmax_linear_head> heads_;
     std::vector<row_matrix> w_;
     std::vector<vector> b_;
