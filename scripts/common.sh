@@ -33,6 +33,8 @@ l2s_configure() {
   command -v ninja >/dev/null && gen=(-G Ninja)
   local launcher=()
   command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+  # paths under the checkout are hashed relative to it, so clones in other folders share the cache
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$L2S_ROOT}"
   if [ ! -f "$dir/CMakeCache.txt" ]; then
     cmake -S "$L2S_ROOT" -B "$dir" "${gen[@]}" "${launcher[@]}" "$@"
   else
