@@ -2,7 +2,9 @@
 // l2s/online/product_set_search.hpp: bounded EDP search over the product of per-island candidate sets.
 #pragma once
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@ namespace l2s::online {
 
 /// What product_set_search does when the product of the sets exceeds the budget.
 enum class search_strategy {
+    sweep,       ///< exact: a sweep over the time thresholds, at most Σ_k |C_k| candidates (docs/uaol.md#bounded-search)
     coordinate,  ///< coordinate descent from the start, islands in the given order, until B candidates
     beam         ///< beam over islands in the given order, width max(1, ⌊B / L_max⌋)
 };
@@ -26,7 +29,7 @@ enum class search_strategy {
 struct product_set_search_config {
     std::size_t budget = 256;       ///< B: at most this many candidates are scored per search, ≥ 1
     double slowdown = 0.05;         ///< p: feasible when t̂ ≤ (1 + p)·t̂(all islands at their top level), ≥ 0
-    search_strategy strategy = search_strategy::coordinate;
+    search_strategy strategy = search_strategy::sweep;
 };
 
 /// Outcome of one search (the configuration itself is written into caller storage).
@@ -36,7 +39,8 @@ struct product_search_result {
     double edp = 0.0;             ///< P̂·t̂²
     bool feasible = false;        ///< t̂ ≤ (1 + p)·t̂(all-max)
     bool exhaustive = false;      ///< the whole product was enumerated
-    std::size_t evaluated = 0;    ///< candidates scored (≤ B)
+    bool exact = false;           ///< the choice is optimal over the whole product (exhaustive or sweep)
+    std::size_t evaluated = 0;    ///< candidates scored (≤ B, or ≤ Σ_k |C_k| for the sweep)
 };
 
 /// Bounded search of UaOL (DESIGN §g step 4) over S = ∏_k C_k.
@@ -45,9 +49,17 @@ struct product_search_result {
 /// sets and for each island's top level L_k − 1 (taken as the fastest). A candidate costs O(K):
 /// P̂ = Σ P̂_k, t̂ = max t̂_k (islands run in parallel to a barrier), EDP = P̂·t̂² (energy P̂·t̂ times delay t̂).
 /// Choice: the lowest EDP among candidates with t̂ ≤ (1 + p)·t̂(all-max), else the fastest scored.
-/// If |S| ≤ B every candidate is scored; otherwise coordinate descent (first improvement, passes over the
-/// islands in `order` until no move improves or B candidates are scored) or a beam over the islands in
-/// `order`. All working storage is allocated by the constructor; search() allocates nothing.
+/// If |S| ≤ B every candidate is scored; otherwise, by `strategy`:
+/// - sweep (default, exact): for a time threshold τ, the best configuration with t̂ ≤ τ takes each island's
+///   lowest-power member with t̂_k ≤ τ, so the optimum is one of these threshold configurations and τ need
+///   only range over the members' times. Sorting the Σ|C_k| members by time and sweeping once, keeping each
+///   island's lowest power so far and their sum, scores each threshold in O(1): O(M log M) for M = Σ|C_k|,
+///   exact for any objective increasing in P̂ and t̂ (EDP, energy), B not needed;
+/// - coordinate descent (first improvement, passes over the islands in `order` until no move improves or B
+///   candidates are scored) — it cannot lower balanced islands together (lowering one alone raises t̂ for
+///   all), so it stops at the start in such states;
+/// - a beam over the islands in `order`.
+/// All working storage is allocated by the constructor; search() allocates nothing.
 class product_set_search {
 public:
     using config = product_set_search_config;
@@ -68,6 +80,8 @@ public:
         rank_.resize(width_ * shape_.max_levels);
         power_tab_.resize(shape_.block_size());
         time_tab_.resize(shape_.block_size());
+        members_.resize(shape_.block_size());
+        lowest_.resize(K);
     }
 
     [[nodiscard]] const config& cfg() const noexcept { return cfg_; }
@@ -95,7 +109,10 @@ public:
         product_search_result r;
         if (total <= cfg_.budget) {
             r = exhaustive(sets, sizes, out);
-            r.exhaustive = true;
+            r.exhaustive = r.exact = true;
+        } else if (cfg_.strategy == search_strategy::sweep) {
+            r = sweep(sets, sizes, start, out);
+            r.exact = evaluated_ > 0;  // 0: some island had no finite estimate
         } else if (cfg_.strategy == search_strategy::coordinate) {
             r = coordinate(sets, sizes, start, order, out);
         } else {
@@ -147,6 +164,11 @@ private:
     struct tables {
         std::span<const double> power_w, time_s;
     };
+    struct member {
+        double time_s, power_w;
+        std::size_t island;
+        level_t level;
+    };
 
     product_search_result eval(std::span<const level_t> levels) noexcept {
         const std::size_t Lm = shape_.max_levels;
@@ -182,6 +204,59 @@ private:
             while (k < K && ++idx_[k] == sizes[k]) idx_[k++] = 0;
             if (k == K) break;
         }
+        return best;
+    }
+
+    product_search_result sweep(std::span<const level_t> sets, std::span<const std::size_t> sizes,
+                                std::span<const level_t> start, std::span<level_t> out) noexcept {
+        const std::size_t K = shape_.islands(), Lm = shape_.max_levels;
+        std::size_t m = 0;
+        for (std::size_t k = 0; k < K; ++k)
+            for (std::size_t j = 0; j < sizes[k]; ++j) {
+                const level_t l = sets[k * Lm + j];
+                const double t = tables_.time_s[k * Lm + l], pw = tables_.power_w[k * Lm + l];
+                if (std::isfinite(t) && std::isfinite(pw)) members_[m++] = {t, pw, k, l};  // NaN would break the sort
+            }
+        std::sort(members_.begin(), members_.begin() + static_cast<std::ptrdiff_t>(m),
+                  [](const member& a, const member& b) { return a.time_s < b.time_s; });
+        std::fill(lowest_.begin(), lowest_.end(), std::numeric_limits<double>::infinity());
+        std::size_t covered = 0;
+        double power = 0.0;
+        const double t_max = (1.0 + cfg_.slowdown) * t_ref_;
+        product_search_result best;
+        bool have = false;
+        for (std::size_t i = 0; i < m; ++i) {
+            const member& e = members_[i];
+            if (!(e.power_w < lowest_[e.island])) continue;  // the threshold adds nothing to this island
+            if (lowest_[e.island] == std::numeric_limits<double>::infinity()) {
+                ++covered;
+                power += e.power_w;
+            } else {
+                power += e.power_w - lowest_[e.island];
+            }
+            lowest_[e.island] = e.power_w;
+            cur_[e.island] = e.level;
+            if (covered < K) continue;
+            // the island that just moved has the largest time of the configuration: t̂ = e.time_s
+            product_search_result r;
+            r.power_w = power;
+            r.time_s = e.time_s;
+            r.edp = power * e.time_s * e.time_s;
+            r.feasible = e.time_s <= t_max;
+            ++evaluated_;
+            if (!have || better(r, best)) {
+                best = r;
+                have = true;
+                std::copy(cur_.begin(), cur_.end(), out.begin());
+            }
+            if (!r.feasible) break;  // later thresholds are slower still
+        }
+        // the running sum drifts from a fresh one by rounding: report the exact score of the choice; with no
+        // finite estimate for some island, the start is the choice
+        if (!have) std::copy(start.begin(), start.end(), out.begin());
+        const std::size_t kept = evaluated_;
+        best = eval(std::span<const level_t>(out.data(), K));
+        evaluated_ = kept;
         return best;
     }
 
@@ -263,6 +338,8 @@ private:
     std::vector<std::size_t> idx_, rank_;
     std::vector<product_search_result> next_score_, beam_score_;
     std::vector<double> power_tab_, time_tab_;
+    std::vector<member> members_;
+    std::vector<double> lowest_;  ///< sweep: each island's lowest power so far
     tables tables_{};
     double t_ref_ = 0.0;
     std::size_t evaluated_ = 0;
