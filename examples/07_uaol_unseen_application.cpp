@@ -11,17 +11,11 @@ int main() {
     using namespace l2s;
     const auto chip = sim::sniper_manycore(16, 4, 8);  // 4 islands x 4 cores, 8 levels
     const std::size_t K = chip.num_islands(), T = 60;
-    std::vector<std::size_t> levels(K, 8);
-    std::vector<std::vector<double>> f(K), v(K);
-    for (std::size_t k = 0; k < K; ++k)
-        for (const auto& o : chip.islands[k].opps) {
-            f[k].push_back(o.freq_hz);
-            v[k].push_back(o.volt_v);
-        }
+    const std::vector<std::size_t> levels = chip.levels_per_island();
     // 1. oracles and imitation data on the seen programs; runtime models pretrained on the same replays
     const policy::feature_map fm(K, levels);
     learn::dataset data(levels);
-    online::island_models models(f, v);
+    auto models = online::island_models::for_platform(chip);
     std::vector<sim::observation> calib;
     std::vector<level_t> labels;
     rng_type rng(3);

@@ -44,7 +44,7 @@ struct labelled {
     search::search_result oracle;
 };
 labelled label(const char* name, rng_type& rng) {
-    const std::vector<std::size_t> levels(chip().num_islands(), 4);
+    const std::vector<std::size_t> levels = chip().levels_per_island();
     labelled out{learn::dataset(levels), learn::dataset(levels), {}, {}};
     sim::sequence_evaluator ev(app(name));
     out.oracle = search::local().search(ev, vf_sequence{}, {.max_evaluations = 400}, rng);
@@ -102,18 +102,11 @@ TEST_CASE("determinism: a UaOL run on an unseen application, adapted policy and 
     twice_identical("uaol", [] {
         rng_type rng(7);
         const auto data = label("dedup", rng);
-        const std::size_t K = chip().num_islands();
-        std::vector<std::vector<double>> freq(K), volt(K);
-        for (std::size_t k = 0; k < K; ++k)
-            for (const auto& op : chip().islands[k].opps) {
-                freq[k].push_back(op.freq_hz);
-                volt[k].push_back(op.volt_v);
-            }
-        online::island_models models(freq, volt);
+        auto models = online::island_models::for_platform(chip());
         online::uaol_policy_config cfg;
         cfg.gate.quantile = 0.5;  // flag half of the seen states' entropies and above: the slow path runs often
         cfg.seed = 9;
-        online::uaol_policy uaol(learn::train_softmax_linear<double>(data.train), models, std::vector<std::size_t>(K, 4), cfg);
+        online::uaol_policy uaol(learn::train_softmax_linear<double>(data.train), models, chip().levels_per_island(), cfg);
         const auto lt = data.calib.label_tensor();
         uaol.calibrate(data.calib_obs, std::span<const level_t>(lt.data(), lt.size()), rng);
         sim::dvfs_env env(app("streamcluster"));

@@ -71,15 +71,7 @@ TEST_CASE("uaol_policy: 10^5 decisions allocate nothing once the reservoir has f
     // a recorded episode of the simulator (64 cores, 16 islands of 8 levels) replayed in a loop
     const sim::platform chip = sim::builtin_platform("sniper_manycore");
     const std::size_t K = chip.num_islands();
-    std::vector<std::size_t> levels(K);
-    std::vector<std::vector<double>> freq(K), volt(K);
-    for (std::size_t k = 0; k < K; ++k) {
-        levels[k] = chip.num_levels(k);
-        for (const auto& op : chip.islands[k].opps) {
-            freq[k].push_back(op.freq_hz);
-            volt[k].push_back(op.volt_v);
-        }
-    }
+    const std::vector<std::size_t> levels = chip.levels_per_island();
     REQUIRE(K == 16);
     sim::dvfs_env env(chip, sim::parsec_workload("streamcluster", K, {.intervals = 200, .seed = 3}));
     rng_type rng(2);
@@ -95,7 +87,7 @@ TEST_CASE("uaol_policy: 10^5 decisions allocate nothing once the reservoir has f
     episode.pop_back();  // one observation per decision
     for (auto mode : {online::slow_path_mode::inline_path, online::slow_path_mode::deferred}) {
         CAPTURE(static_cast<int>(mode));
-        online::uaol_policy uaol(test::random_softmax(K, 8, rng), online::island_models(freq, volt), levels,
+        online::uaol_policy uaol(test::random_softmax(K, 8, rng), online::island_models::for_platform(chip), levels,
                                  {.gate = {.quantile = 0.5}, .search = {.budget = 256}, .slow_path = mode,
                                   .replay_capacity = 256});
         uaol.calibrate(episode, walked, rng);  // τ: half of the episode's states pass the gate

@@ -93,3 +93,37 @@ TEST_CASE("island_models: bad configuration and input → typed errors, state un
     m.reset();
     CHECK(m.power_model(0).num_updates() == 0);
 }
+
+TEST_CASE("island_models::for_platform: the chip's V/F tables, as given explicitly") {
+    const auto chip = sim::builtin_platform("exynos5422");  // islands of 13 and 19 levels
+    const auto levels = chip.levels_per_island();
+    REQUIRE(levels.size() == chip.num_islands());
+    online::island_models_config cfg;
+    cfg.power_prior = {0.3, 0.2, 1e-4, 0.05};  // non-zero, so the power estimates depend on the tables
+    const auto m = online::island_models::for_platform(chip, cfg);
+    REQUIRE(m.num_islands() == chip.num_islands());
+    std::vector<std::vector<double>> f(chip.num_islands()), v(chip.num_islands());
+    for (std::size_t k = 0; k < chip.num_islands(); ++k) {
+        CHECK(levels[k] == chip.islands[k].opps.size());
+        CHECK(m.num_levels(k) == levels[k]);
+        for (const auto& op : chip.islands[k].opps) {
+            f[k].push_back(op.freq_hz);
+            v[k].push_back(op.volt_v);
+        }
+    }
+    const online::island_models explicit_tables(f, v, cfg);
+    sim::observation o;
+    o.resize(chip.num_islands());
+    for (std::size_t k = 0; k < chip.num_islands(); ++k) {
+        o.active_cores[k] = 4;
+        o.temp_c[k] = 50.0;
+        o.ipc[k] = 1.0;
+        o.freq_hz[k] = f[k].back();
+        o.busy_time_s[k] = 0.01;
+        for (level_t l = 0; l < levels[k]; ++l) {
+            CHECK(m.estimate(o, k, l).power_w > 0.0);
+            CHECK(m.estimate(o, k, l).power_w == explicit_tables.estimate(o, k, l).power_w);
+            CHECK(m.estimate(o, k, l).time_s == explicit_tables.estimate(o, k, l).time_s);
+        }
+    }
+}

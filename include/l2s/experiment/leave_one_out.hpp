@@ -107,15 +107,7 @@ struct loo_result {
     };
     const sim::platform chip = sim::builtin_platform(cfg.platform);
     const std::size_t K = chip.num_islands();
-    std::vector<std::size_t> levels(K);
-    std::vector<std::vector<double>> freq(K), volt(K);
-    for (std::size_t k = 0; k < K; ++k) {
-        levels[k] = chip.num_levels(k);
-        for (const auto& op : chip.islands[k].opps) {
-            freq[k].push_back(op.freq_hz);
-            volt[k].push_back(op.volt_v);
-        }
-    }
+    const std::vector<std::size_t> levels = chip.levels_per_island();
     const auto apps = cfg.applications.empty() ? sim::parsec_names() : cfg.applications;
     auto make_sim = [&](const std::string& app, std::size_t i) {
         return std::make_shared<const sim::simulator>(
@@ -132,7 +124,7 @@ struct loo_result {
     rng_type rng(cfg.seed);
     const policy::feature_map fm(K, levels);
     learn::dataset train(levels), calib(levels);
-    online::island_models models(freq, volt);
+    auto models = online::island_models::for_platform(chip);
     std::vector<sim::observation> calib_obs;
     std::size_t done = 0;
     for (std::size_t i = 0; i < apps.size(); ++i) {

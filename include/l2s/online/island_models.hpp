@@ -12,6 +12,7 @@
 #include <l2s/online/rls.hpp>
 #include <l2s/sim/concepts.hpp>
 #include <l2s/sim/observation.hpp>
+#include <l2s/sim/platform.hpp>
 
 namespace l2s::online {
 
@@ -81,6 +82,17 @@ public:
             power_.emplace_back(p0, cfg_.power_rls);
             time_.emplace_back(t0, cfg_.time_rls);
         }
+    }
+
+    /// Models for a chip's V/F tables (its islands' OPPs).
+    [[nodiscard]] static island_models for_platform(const sim::platform& chip, config cfg = {}) {
+        std::vector<std::vector<double>> f(chip.num_islands()), v(chip.num_islands());
+        for (std::size_t k = 0; k < chip.num_islands(); ++k)
+            for (const auto& op : chip.islands[k].opps) {
+                f[k].push_back(op.freq_hz);
+                v[k].push_back(op.volt_v);
+            }
+        return island_models(std::move(f), std::move(v), std::move(cfg));
     }
 
     [[nodiscard]] const config& cfg() const noexcept { return cfg_; }

@@ -78,6 +78,13 @@ struct platform {
         for (const auto& i : islands) n += i.cores;
         return n;
     }
+    /// L_k of every island (the shape policies, gates and searches for this chip are built with).
+    [[nodiscard]] std::vector<std::size_t> levels_per_island() const {
+        std::vector<std::size_t> l;
+        l.reserve(islands.size());
+        for (const auto& i : islands) l.push_back(i.opps.size());
+        return l;
+    }
 
     /// Throws invalid_config naming the field when the platform is unusable.
     void validate() const {
