@@ -98,7 +98,7 @@ TEST_CASE("uaol_policy: 10^5 decisions allocate nothing once the reservoir has f
             uaol.gate().set_threshold(threshold);
             for (int i = 0; i < n; ++i, t = (t + 1) % episode.size()) {
                 uaol.act(episode[t], a);
-                uaol.observe(episode[t], a, {1.0, 1e-3, 50.0, false});
+                uaol.observe(episode[(t + 1) % episode.size()], a, {1.0, 1e-3, 50.0, false});  // the next state
             }
         };
         decide(1.0, 1000);  // every state seen: the reservoir fills

@@ -101,11 +101,10 @@ void run(tiny_uaol& pol, tiny_env& env, int steps) {
     const sim::observation* o = &env.reset(rng);
     sim::action a;
     for (int i = 0; i < steps; ++i) {
-        const sim::observation before = *o;
-        pol.act(before, a);
+        pol.act(*o, a);
         const sim::step_outcome r = env.step(a);
-        pol.observe(before, a, r);
         o = &env.observe();
+        pol.observe(*o, a, r);  // the observation that follows the step, as sim::rollout passes it
     }
 }
 }  // namespace
@@ -136,7 +135,8 @@ TEST_CASE("uaol_policy: unseen states use the bounded search, and SGD turns them
     // EDP = P t²: (1,1): P 3, t w/2 → 0.75 w²; (2,2): P 6, t w/3 → 0.667 w²; (1,2): t w/2 → worse than (2,2).
     CHECK(a == sim::action{2, 2});
     CHECK(pol.last_search().exhaustive);
-    pol.observe(first, a, env.step(a));
+    const sim::step_outcome r0 = env.step(a);
+    pol.observe(env.observe(), a, r0);
     CHECK(pol.sgd_steps() == 1);
     run(pol, env, 60);
     CHECK(pol.unseen_decisions() < pol.decisions());
@@ -151,7 +151,8 @@ TEST_CASE("uaol_policy: deferred slow path applies the step at the next act") {
     const sim::observation first = env.reset(rng);
     sim::action a;
     pol.act(first, a);
-    pol.observe(first, a, env.step(a));
+    const sim::step_outcome r0 = env.step(a);
+    pol.observe(env.observe(), a, r0);
     CHECK(pol.sgd_steps() == 0);
     pol.act(env.observe(), a);
     CHECK(pol.sgd_steps() == 1);
