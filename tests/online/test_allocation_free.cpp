@@ -67,6 +67,9 @@ TEST_CASE("product_set_search: search allocates nothing") {
     }
 }
 
+static_assert(online::uaol_policy<policy::softmax_linear<double>, online::island_models>::replays_raw_features);
+static_assert(!online::uaol_policy<policy::mlp<float>, online::island_models>::replays_raw_features);  // no SGD step
+
 TEST_CASE("uaol_policy: 10^5 decisions allocate nothing once the reservoir has filled (K = 16, L = 8, B = 256)") {
     // a recorded episode of the simulator (64 cores, 16 islands of 8 levels) replayed in a loop
     const sim::platform chip = sim::builtin_platform("sniper_manycore");

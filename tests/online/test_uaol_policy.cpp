@@ -95,6 +95,7 @@ static_assert(Environment<tiny_env>);
 static_assert(ProbabilisticPolicy<tiny_softmax, tiny_env>);
 static_assert(SgdStepPolicy<tiny_softmax>);
 static_assert(LearningPolicyFor<tiny_uaol, tiny_env>);
+static_assert(!tiny_uaol::replays_raw_features);  // no raw_features: replay steps on stored observations
 
 void run(tiny_uaol& pol, tiny_env& env, int steps) {
     rng_type rng(1);

@@ -169,15 +169,19 @@ public:
     [[nodiscard]] std::size_t reservoir_size() const noexcept { return reservoir_.size(); }
     [[nodiscard]] std::size_t sgd_steps() const noexcept { return sgd_steps_; }
 
+    /// True when P can capture a decision's input as raw features and step on them later (every
+    /// island_policy-based policy): replay then uses each example's own input. Otherwise examples keep the
+    /// observation and step on it with the feature history of the moment (docs/uaol.md#online-update).
+    static constexpr bool replays_raw_features =
+        requires(P& p, const sim::observation& o, std::span<double> out, std::span<const double> raw,
+                 std::span<const level_t> l, double lr) {
+            p.raw_features(o, out);
+            p.sgd_step_raw(raw, l, lr);
+            { p.num_features() } -> std::convertible_to<std::size_t>;
+        };
+
 private:
-    /// P can capture a decision's input as raw features and step on them later (island_policy-based
-    /// policies); otherwise examples keep the observation and step on it with the history of the moment.
-    static constexpr bool raw_inputs = requires(P& p, const sim::observation& o, std::span<double> out,
-                                                std::span<const double> raw, std::span<const level_t> l, double lr) {
-        p.raw_features(o, out);
-        p.sgd_step_raw(raw, l, lr);
-        { p.num_features() } -> std::convertible_to<std::size_t>;
-    };
+    static constexpr bool raw_inputs = replays_raw_features;
 
     struct example {
         sim::observation obs;     ///< without raw_inputs
