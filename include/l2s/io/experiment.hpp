@@ -190,6 +190,17 @@ struct scenario {
             {"transitions", s.transitions}};
 }
 
+/// One policy's episode: its score, name, slowdown, EDP against the oracle, and the mean decision time when
+/// asked (the one part that differs between runs).
+[[nodiscard]] inline nlohmann::json policy_run_to_json(const experiment::policy_run& run, bool with_latency) {
+    nlohmann::json e = score_to_json(run.score);
+    e["name"] = run.name;
+    e["slowdown"] = run.slowdown;
+    e["edp_vs_oracle"] = run.edp_vs_oracle;
+    if (with_latency) e["decision_ns"] = run.decision_ns;
+    return e;
+}
+
 /// A search result (schema l2s.sequence v1): score, feasibility, evaluations and the T × K levels; the wall
 /// time only when asked, because it is the one part that differs between runs.
 [[nodiscard]] inline nlohmann::json search_result_to_json(const search::search_result& r, bool with_time = false) {
@@ -249,14 +260,7 @@ struct scenario {
             }
             wj["oracles"] = std::move(os);
             nlohmann::json runs = nlohmann::json::array();
-            for (const auto& run : w.runs) {
-                nlohmann::json e = score_to_json(run.score);
-                e["name"] = run.name;
-                e["slowdown"] = run.slowdown;
-                e["edp_vs_oracle"] = run.edp_vs_oracle;
-                if (with_time) e["decision_ns"] = run.decision_ns;
-                runs.push_back(std::move(e));
-            }
+            for (const auto& run : w.runs) runs.push_back(policy_run_to_json(run, with_time));
             wj["runs"] = std::move(runs);
             ws.push_back(std::move(wj));
         }
@@ -329,14 +333,7 @@ inline void write_study_table(std::ostream& out, const experiment::study_result&
     j["training_oracle_edp_gain"] = r.training_oracle_edp_gain;
     j["training_samples"] = r.training_samples;
     nlohmann::json runs = nlohmann::json::array();
-    for (const auto& p : r.runs) {
-        nlohmann::json e = score_to_json(p.score);
-        e["name"] = p.name;
-        e["slowdown"] = p.slowdown;
-        e["edp_vs_oracle"] = p.edp_vs_oracle;
-        if (with_latency) e["decision_ns"] = p.decision_ns;
-        runs.push_back(std::move(e));
-    }
+    for (const auto& p : r.runs) runs.push_back(policy_run_to_json(p, with_latency));
     j["runs"] = std::move(runs);
     j["adaptation"] = {{"window_end_fraction", r.window_fraction},
                        {"uaol_edp_gap", r.uaol_window_gap},
