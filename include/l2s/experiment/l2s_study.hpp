@@ -255,8 +255,7 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
         std::vector<study_workload> out(items.size());
         std::vector<std::string> order = cfg.strategies;  // greedy first: local and lds start from its sequence
         std::stable_partition(order.begin(), order.end(), [](const std::string& x) { return x == "greedy"; });
-        std::vector<std::size_t> levels(ps.islands);
-        for (std::size_t k = 0; k < ps.islands; ++k) levels[k] = items.front().chip.num_levels(k);
+        const std::vector<std::size_t> levels = items.front().chip.levels_per_island();
         const std::size_t lmax = *std::max_element(levels.begin(), levels.end());
         const policy::feature_map fm(ps.islands, levels);
         learn::dataset agnostic(levels), greedy_labels(levels);
@@ -290,8 +289,9 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
                 }
             }
             if (it.role != "training") continue;
-            detail::append_imitation(ev.observations(it.best.best), it.best.best, fm, agnostic);
-            detail::append_imitation(ev.observations(it.best.best), it.best.best, fm, own[i]);
+            const auto best_obs = ev.observations(it.best.best);
+            detail::append_imitation(best_obs, it.best.best, fm, agnostic);
+            detail::append_imitation(best_obs, it.best.best, fm, own[i]);
             detail::append_imitation(ev.observations(it.greedy.best), it.greedy.best, fm, greedy_labels);
         }
 
@@ -348,12 +348,7 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
                 auto p = learn::train_softmax_linear<double>(own[i], tc);
                 runs.push_back(detail::run_policy("l2s_per_app", env, ev, p, rng, nothing));
             }
-            policy_run o;
-            o.name = "oracle";
-            o.trace.label = "oracle";
-            o.score = ev.evaluate(it.best.best, o.trace);
-            o.slowdown = o.score.slowdown(ev.reference().time_s);
-            runs.push_back(std::move(o));
+            runs.push_back(detail::replay_run("oracle", ev, it.best.best));
             const double oracle_edp = runs.back().score.edp();
             for (auto& r : runs) r.edp_vs_oracle = r.score.edp() / oracle_edp;
             for (auto& o2 : out[i].oracles) o2.edp_vs_oracle = o2.score.edp() / oracle_edp;

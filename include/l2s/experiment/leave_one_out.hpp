@@ -189,14 +189,7 @@ struct loo_result {
     res.runs.push_back(detail::run_policy("uaol", env, ev, uaol, rng,
                                           [&](auto& u) { unseen.push_back(u.last_unseen() ? 1.0 : 0.0); }));
     res.uaol_unseen_total = uaol.unseen_fraction();
-    {
-        policy_run o;
-        o.name = "oracle";
-        o.trace.label = "oracle";
-        o.score = ev.evaluate(oracle.best, o.trace);
-        o.slowdown = o.score.slowdown(ev.reference().time_s);
-        res.runs.push_back(std::move(o));
-    }
+    res.runs.push_back(detail::replay_run("oracle", ev, oracle.best));
     const double oracle_edp = res.runs.back().score.edp();
     for (auto& r : res.runs) r.edp_vs_oracle = r.score.edp() / oracle_edp;
 

@@ -71,6 +71,16 @@ inline void append_imitation(const std::vector<sim::observation>& obs, const vf_
     }
 }
 
+/// The run of sequence y replayed through the evaluator: score, slowdown and trace, labelled name.
+inline policy_run replay_run(const std::string& name, sim::sequence_evaluator& ev, const vf_sequence& y) {
+    policy_run run;
+    run.name = name;
+    run.trace.label = name;
+    run.score = ev.evaluate(y, run.trace);
+    run.slowdown = run.score.slowdown(ev.reference().time_s);
+    return run;
+}
+
 /// Runs policy p on a fresh episode of env, timing each decision; the trace comes from replaying the taken
 /// levels through the evaluator (the environment is noise-free, so the replay is exact).
 template <class P, class After>
@@ -90,11 +100,7 @@ policy_run run_policy(const std::string& name, sim::dvfs_env& env, sim::sequence
         after_step(p);
         o = &env.observe();
     }
-    policy_run run;
-    run.name = name;
-    run.trace.label = name;
-    run.score = ev.evaluate(env.taken(), run.trace);
-    run.slowdown = run.score.slowdown(ev.reference().time_s);
+    policy_run run = replay_run(name, ev, env.taken());
     run.decision_ns = n ? ns / static_cast<double>(n) : 0.0;
     return run;
 }
