@@ -70,7 +70,7 @@ public:
         prev_action_.resize(K);
         label_.resize(K);
         reservoir_.reserve(std::min<std::size_t>(cfg_.replay_capacity, 4096));
-        if constexpr (raw_inputs) {
+        if constexpr (replays_raw_features) {
             pending_raw_.resize(K * policy_.num_features());
         }
     }
@@ -150,7 +150,7 @@ public:
         // The pseudo-label goes with the observation that follows the decision — the state the policy acts on
         // next — so the step shapes the very next decision (phases persist over intervals). Measured against
         // pairing it with the decision's own input: docs/uaol.md#online-update.
-        if constexpr (raw_inputs) policy_.raw_features(obs, pending_raw_);
+        if constexpr (replays_raw_features) policy_.raw_features(obs, pending_raw_);
         else pending_obs_ = obs;
         std::copy(a.begin(), a.end(), label_.begin());
         pending_ = true;
@@ -181,11 +181,10 @@ public:
         };
 
 private:
-    static constexpr bool raw_inputs = replays_raw_features;
 
     struct example {
-        sim::observation obs;     ///< without raw_inputs
-        std::vector<double> raw;  ///< with raw_inputs: K × F features at decision time
+        sim::observation obs;     ///< without replays_raw_features
+        std::vector<double> raw;  ///< with replays_raw_features: K × F features at decision time
         std::vector<level_t> label;
     };
 
@@ -198,14 +197,14 @@ private:
         if (reservoir_.size() < cfg_.replay_capacity) {
             reservoir_.push_back({{}, {}, std::vector<level_t>(start_.size())});
             slot = &reservoir_.back();
-            if constexpr (raw_inputs) slot->raw.resize(pending_raw_.size());
+            if constexpr (replays_raw_features) slot->raw.resize(pending_raw_.size());
         } else {
             std::uniform_int_distribution<std::size_t> pick(0, seen_total_ - 1);
             const std::size_t j = pick(rng_);
             if (j >= cfg_.replay_capacity) return;
             slot = &reservoir_[j];
         }
-        if constexpr (raw_inputs) policy_.raw_features(obs, slot->raw);
+        if constexpr (replays_raw_features) policy_.raw_features(obs, slot->raw);
         else slot->obs = obs;
         std::copy(start_.begin(), start_.end(), slot->label.begin());
     }
@@ -213,13 +212,13 @@ private:
     void learn_step() {
         pending_ = false;
         if constexpr (SgdStepPolicy<P>) {
-            if constexpr (raw_inputs) policy_.sgd_step_raw(pending_raw_, std::span<const level_t>(label_), cfg_.learning_rate);
+            if constexpr (replays_raw_features) policy_.sgd_step_raw(pending_raw_, std::span<const level_t>(label_), cfg_.learning_rate);
             else policy_.sgd_step(pending_obs_, std::span<const level_t>(label_), cfg_.learning_rate);
             ++sgd_steps_;
             if (!reservoir_.empty()) {
                 std::uniform_int_distribution<std::size_t> pick(0, reservoir_.size() - 1);
                 const example& e = reservoir_[pick(rng_)];
-                if constexpr (raw_inputs) policy_.sgd_step_raw(e.raw, std::span<const level_t>(e.label), cfg_.learning_rate);
+                if constexpr (replays_raw_features) policy_.sgd_step_raw(e.raw, std::span<const level_t>(e.label), cfg_.learning_rate);
                 else policy_.sgd_step(e.obs, std::span<const level_t>(e.label), cfg_.learning_rate);
                 ++sgd_steps_;
             }
