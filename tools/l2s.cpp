@@ -149,8 +149,7 @@ int cmd_search(const json& j, const std::string& out) {
     std::printf("%zu evaluations in %.2f s; %s\n", res.evaluations, res.time_s,
                 res.feasible ? "feasible" : res.infeasibility.c_str());
     if (!out.empty()) {
-        const json doc = io::search_result_to_json(res, true);
-        std::ofstream(out) << doc.dump() << "\n";
+        io::json_util::write_file(io::search_result_to_json(res, true), out, "l2s search", -1);
         std::printf("wrote %s\n", out.c_str());
     }
     return res.feasible ? 0 : 3;
@@ -308,7 +307,7 @@ int cmd_study(const json& j, const std::string& out) {
     std::printf("study took %.1f s\n", res.seconds);
     if (!out.empty()) {
         std::filesystem::create_directories(out);
-        std::ofstream(std::filesystem::path(out) / "study.json") << io::study_result_to_json(res).dump(1) << "\n";
+        io::json_util::write_file(io::study_result_to_json(res), std::filesystem::path(out) / "study.json", "l2s study");
         std::ofstream table(std::filesystem::path(out) / "study.txt");
         io::write_study_table(table, res);
         if (!table) throw io_error("l2s study: cannot write " + out);
