@@ -1,5 +1,6 @@
 // benchmarks/bench_policy.cpp: per-decision latency and allocations of the deployable policies.
 // Goal (DESIGN §i): K = 16, L = 8, F = 32 → ≤ 1 µs softmax-linear, ≤ 5 µs MLP, 0 allocations.
+// Grid: K ∈ {4, 16, 64} islands × L ∈ {4, 8, 16} levels × F ∈ {8, 32, 128} features (the three feature sets).
 #include <benchmark/benchmark.h>
 
 #include <vector>
@@ -26,10 +27,20 @@ std::vector<sim::observation> trajectory(std::size_t K, std::size_t L) {
     return obs;
 }
 
+/// The grid point of a benchmark: K islands, L levels, F features (8, 32 or 128: the three feature sets).
+struct point {
+    std::size_t K, L;
+    policy::feature_set set;
+    explicit point(const benchmark::State& s)
+        : K(std::size_t(s.range(0))), L(std::size_t(s.range(1))),
+          set(s.range(2) == 8 ? policy::feature_set::compact
+                              : s.range(2) == 128 ? policy::feature_set::extended : policy::feature_set::standard) {}
+};
+
 template <class P>
-void run_decisions(benchmark::State& state, P& p, std::size_t K, std::size_t L) {
-    const auto obs = trajectory(K, L);
-    sim::action a(K);
+void run_decisions(benchmark::State& state, P& p, const point& g) {
+    const auto obs = trajectory(g.K, g.L);
+    sim::action a(g.K);
     std::size_t i = 0;
     const auto before = test::allocations();
     for (auto _ : state) {
@@ -40,51 +51,38 @@ void run_decisions(benchmark::State& state, P& p, std::size_t K, std::size_t L) 
     const auto allocs = test::allocations() - before;
     state.counters["allocations"] = double(allocs);
     state.counters["decisions/s"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
-    state.counters["K"] = double(K);
-    state.counters["L"] = double(L);
 }
 
-void decide_softmax_linear(benchmark::State& s) {
+template <class S>
+void decide_softmax(benchmark::State& s) {
+    const point g(s);
     rng_type rng(2);
-    auto p = test::random_softmax<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng);
-    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+    auto p = test::random_softmax<S>(g.K, g.L, rng, true, g.set);
+    run_decisions(s, p, g);
 }
-void decide_softmax_linear_float(benchmark::State& s) {
-    rng_type rng(2);
-    auto p = test::random_softmax<float>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng);
-    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
-}
-void decide_mlp_32(benchmark::State& s) {  // DESIGN's F → 32 → L
-    rng_type rng(3);
-    auto p = test::random_mlp<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, {32});
-    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
-}
-void decide_mlp_2x20(benchmark::State& s) {  // the article's larger network
-    rng_type rng(3);
-    auto p = test::random_mlp<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, {20, 20});
-    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
-}
-void decide_mlp_2x20_float(benchmark::State& s) {
-    rng_type rng(3);
-    auto p = test::random_mlp<float>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, {20, 20});
-    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
-}
-void decide_mlp_1x5(benchmark::State& s) {  // the article's small network
-    rng_type rng(3);
-    auto p = test::random_mlp<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, {5});
-    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
-}
-void decide_cart_tree(benchmark::State& s) {  // depth 8
-    rng_type rng(4);
-    auto p = test::random_tree<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, 8);
-    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
-}
+void decide_softmax_linear(benchmark::State& s) { decide_softmax<double>(s); }
+void decide_softmax_linear_float(benchmark::State& s) { decide_softmax<float>(s); }
 
-void decide_feature_map_only(benchmark::State& s) {  // a one-leaf tree: the cost of features and scaling alone
-    rng_type rng(4);
-    auto p = test::random_tree<double>(std::size_t(s.range(0)), std::size_t(s.range(1)), rng, 0);
-    run_decisions(s, p, std::size_t(s.range(0)), std::size_t(s.range(1)));
+template <class S>
+void decide_mlp(benchmark::State& s, std::vector<Eigen::Index> hidden) {
+    const point g(s);
+    rng_type rng(3);
+    auto p = test::random_mlp<S>(g.K, g.L, rng, std::move(hidden), true, g.set);
+    run_decisions(s, p, g);
 }
+void decide_mlp_32(benchmark::State& s) { decide_mlp<double>(s, {32}); }          // DESIGN's F → 32 → L
+void decide_mlp_2x20(benchmark::State& s) { decide_mlp<double>(s, {20, 20}); }    // the article's larger network
+void decide_mlp_2x20_float(benchmark::State& s) { decide_mlp<float>(s, {20, 20}); }
+void decide_mlp_1x5(benchmark::State& s) { decide_mlp<double>(s, {5}); }          // the article's small network
+
+void decide_tree(benchmark::State& s, std::size_t depth) {
+    const point g(s);
+    rng_type rng(4);
+    auto p = test::random_tree<double>(g.K, g.L, rng, depth, true, g.set);
+    run_decisions(s, p, g);
+}
+void decide_cart_tree(benchmark::State& s) { decide_tree(s, 8); }
+void decide_feature_map_only(benchmark::State& s) { decide_tree(s, 0); }  // one leaf: features and scaling alone
 
 /// The naive comparison: the same softmax-linear maths with vectors allocated on every call.
 struct naive_softmax {
@@ -109,16 +107,24 @@ struct naive_softmax {
     }
 };
 void decide_naive_softmax_linear(benchmark::State& s) {
-    const auto K = std::size_t(s.range(0)), L = std::size_t(s.range(1));
-    naive_softmax p{std::vector<std::vector<double>>(L, std::vector<double>(32, 0.1)), std::vector<double>(L, 0.0),
-                    std::vector<double>(32, 0.0), std::vector<double>(32, 1.0), K, L};
-    run_decisions(s, p, K, L);
+    const point g(s);
+    naive_softmax p{std::vector<std::vector<double>>(g.L, std::vector<double>(32, 0.1)), std::vector<double>(g.L, 0.0),
+                    std::vector<double>(32, 0.0), std::vector<double>(32, 1.0), g.K, g.L};
+    run_decisions(s, p, g);
 }
 
+/// K ∈ {4, 16, 64} × L ∈ {4, 8, 16} × F ∈ {8, 32, 128}.
 void grid(benchmark::internal::Benchmark* b) {
     for (long K : {4, 16, 64})
-        for (long L : {4, 8, 16}) b->Args({K, L});
-    b->ArgNames({"K", "L"});
+        for (long L : {4, 8, 16})
+            for (long F : {8, 32, 128}) b->Args({K, L, F});
+    b->ArgNames({"K", "L", "F"});
+}
+/// The naive version computes the 32 standard features only.
+void grid_f32(benchmark::internal::Benchmark* b) {
+    for (long K : {4, 16, 64})
+        for (long L : {4, 8, 16}) b->Args({K, L, 32});
+    b->ArgNames({"K", "L", "F"});
 }
 
 }  // namespace
@@ -131,4 +137,4 @@ BENCHMARK(decide_mlp_2x20_float)->Apply(grid);
 BENCHMARK(decide_mlp_1x5)->Apply(grid);
 BENCHMARK(decide_cart_tree)->Apply(grid);
 BENCHMARK(decide_feature_map_only)->Apply(grid);
-BENCHMARK(decide_naive_softmax_linear)->Apply(grid);
+BENCHMARK(decide_naive_softmax_linear)->Apply(grid_f32);

@@ -157,11 +157,11 @@ int cmd_search(const json& j, const std::string& out) {
 
 /// Oracle sequences for apps; appends imitation data.
 learn::dataset oracle_data(const sim::platform& chip, const std::vector<std::string>& apps, std::size_t T,
-                           const search::objective& obj, std::size_t evaluations, std::uint64_t seed) {
-    std::vector<std::size_t> levels;
-    for (std::size_t k = 0; k < chip.num_islands(); ++k) levels.push_back(chip.num_levels(k));
-    const policy::feature_map fm(chip.num_islands(), levels);
-    learn::dataset d(levels);
+                           const search::objective& obj, std::size_t evaluations, std::uint64_t seed,
+                           const policy::feature_map_config& features) {
+    const auto levels = chip.levels_per_island();
+    const policy::feature_map fm(chip.num_islands(), levels, features);
+    learn::dataset d(levels, fm.num_features());
     rng_type rng(seed);
     for (std::size_t i = 0; i < apps.size(); ++i) {
         sim::sequence_evaluator ev(chip, sim::parsec_workload(apps[i], chip.num_islands(), {.intervals = T, .seed = seed + 1000 * i}));
@@ -186,6 +186,8 @@ int cmd_train(const json& j, const std::string& out) {
     r.get("applications", apps);
     r.get("model", model);
     r.get("epochs", epochs);
+    policy::feature_map_config features;
+    io::detail::read_feature_set(r, "features", features.set, "train");
     const auto* hid = r.child("hidden");
     search::objective obj;
     if (const auto* o = r.child("objective")) obj = io::objective_from_json(*o, "train.objective");
@@ -202,11 +204,13 @@ int cmd_train(const json& j, const std::string& out) {
         }
     }
     if (out.empty()) throw invalid_config("l2s train: --out policy.json is required");
-    const auto d = oracle_data(chip, apps, T, obj, evaluations, seed);
+    const auto d = oracle_data(chip, apps, T, obj, evaluations, seed, features);
     std::string text;
     double acc = 0.0;
     if (model == "softmax") {
-        const auto pol = learn::train_softmax_linear<double>(d);
+        learn::softmax_trainer_config sc;
+        sc.layout.features = features;
+        const auto pol = learn::train_softmax_linear<double>(d, sc);
         acc = learn::accuracy(pol, d);
         text = io::save_policy(pol);
     } else if (model == "mlp") {
@@ -214,11 +218,14 @@ int cmd_train(const json& j, const std::string& out) {
         mc.hidden = hidden;
         mc.epochs = epochs;
         mc.seed = seed;
+        mc.layout.features = features;
         const auto pol = learn::train_mlp<double>(d, mc);
         acc = learn::accuracy(pol, d);
         text = io::save_policy(pol);
     } else if (model == "tree") {
-        const auto pol = learn::train_cart<double>(d);
+        learn::cart_trainer_config cc;
+        cc.layout.features = features;
+        const auto pol = learn::train_cart<double>(d, cc);
         acc = learn::accuracy(pol, d);
         text = io::save_policy(pol);
     } else {
@@ -336,7 +343,8 @@ const std::map<std::string, command>& commands() {
          {"learn a deployable policy from oracle sequences",
           "l2s train CONFIG.json --out POLICY.json\n"
           "  keys: platform, applications [names], intervals, seed, objective, evaluations,\n"
-          "        model: softmax | mlp | tree, hidden [widths] (mlp), epochs (mlp)",
+          "        model: softmax | mlp | tree, hidden [widths] (mlp), epochs (mlp),\n"
+          "        features: compact | standard | extended (8, 32 or 128 per island)",
           cmd_train}},
         {"adapt",
          {"run UaOL around a saved softmax policy on a workload",
@@ -348,14 +356,14 @@ const std::map<std::string, command>& commands() {
          {"the leave-one-out comparison (governors, L2S, UaOL, oracle)",
           "l2s evaluate CONFIG.json [--out DIR]\n"
           "  keys: as experiment::loo_config (docs/results.md#loo_config): platform, applications, held_out,\n"
-          "        intervals, seed, objective, oracle_evaluations, softmax_l2, uaol_alpha, uaol_gate_quantile,\n"
+          "        intervals, seed, objective, oracle_evaluations, softmax_l2, features, uaol_alpha, uaol_gate_quantile,\n"
           "        uaol_budget, uaol_learning_rate, governors",
           cmd_evaluate}},
         {"study",
          {"the L2S study across platforms (oracles per strategy, baselines, learned policies)",
           "l2s study CONFIG.json [--out DIR]\n"
           "  keys: as experiment::study_config (docs/results.md#study_config): platforms, applications, held_out,\n"
-          "        mixes, intervals, seed, objective, strategies, evaluations, bo_guided_rounds, softmax_l2,\n"
+          "        mixes, intervals, seed, objective, strategies, evaluations, bo_guided_rounds, softmax_l2, features,\n"
           "        q_learning_episodes, dtm\n"
           "  --out DIR writes study.json and study.txt",
           cmd_study}},

@@ -274,7 +274,7 @@ TEST_CASE("softmax_linear::sgd_step: the loss falls at the rate of the squared g
     std::vector<double> pr(15);
     p.probabilities(obs, pr);
     for (std::size_t k = 0; k < 3; ++k) {
-        std::array<double, policy::feature_map::num_features> z{};
+        std::array<double, policy::feature_map::max_features> z{};
         p.scaled_features(obs, k, z);
         double zz = 1.0, pe = 0.0;
         for (double v : z) zz += v * v;
@@ -310,7 +310,7 @@ TEST_CASE("softmax_linear::sgd_step_raw: a step on captured features equals sgd_
     env.step(a);
     const auto o2 = env.observe();
     const std::vector<level_t> labels{2, 0, 4};
-    std::vector<double> raw(3 * policy::feature_map::num_features);
+    std::vector<double> raw(3 * 32);
     p.raw_features(o2, raw);
     // the same step as sgd_step on o2 with the history of the moment, bit for bit
     auto q = p, r = p;

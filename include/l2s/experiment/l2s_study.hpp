@@ -57,6 +57,7 @@ struct study_config {
     /// square of its budget or faster: it gets the evaluations its greedy start needs plus this many rounds.
     std::size_t bo_guided_rounds = 150;
     double softmax_l2 = 1e-3;         ///< L2 of the imitation-learned softmax policies
+    policy::feature_set features = policy::feature_set::standard;  ///< the policies' inputs (8, 32 or 128 per island)
     std::size_t q_learning_episodes = 20;  ///< training episodes of the Q-learning baseline per workload
     sim::dtm_config dtm{};            ///< the DTM baseline (around the performance governor)
 
@@ -257,9 +258,10 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
         std::stable_partition(order.begin(), order.end(), [](const std::string& x) { return x == "greedy"; });
         const std::vector<std::size_t> levels = items.front().chip.levels_per_island();
         const std::size_t lmax = *std::max_element(levels.begin(), levels.end());
-        const policy::feature_map fm(ps.islands, levels);
-        learn::dataset agnostic(levels), greedy_labels(levels);
-        std::vector<learn::dataset> own(items.size(), learn::dataset(levels));
+        const policy::feature_map fm(ps.islands, levels, {.set = cfg.features});
+        const std::size_t F = fm.num_features();
+        learn::dataset agnostic(levels, F), greedy_labels(levels, F);
+        std::vector<learn::dataset> own(items.size(), learn::dataset(levels, F));
         for (std::size_t i = 0; i < items.size(); ++i) {
             auto& it = items[i];
             out[i].name = it.name;
@@ -299,6 +301,7 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
         say(plat + ": training on " + std::to_string(agnostic.size()) + " samples");
         learn::softmax_trainer_config tc;
         tc.l2 = cfg.softmax_l2;
+        tc.layout.features = fm.cfg();
         const auto l2s_policy = learn::train_softmax_linear<double>(agnostic, tc);
         const auto il_greedy = learn::train_softmax_linear<double>(greedy_labels, tc);
         ps.training_samples = agnostic.size();

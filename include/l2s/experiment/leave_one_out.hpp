@@ -46,6 +46,7 @@ struct loo_config {
     search::objective objective{};               ///< EDP under a 5 % slowdown and T_max by default
     std::size_t oracle_evaluations = 60000;      ///< search budget per application (greedy, then local)
     double softmax_l2 = 1e-3;                    ///< L2 of the imitation-learned softmax policy
+    policy::feature_set features = policy::feature_set::standard;  ///< the policy's inputs (8, 32 or 128 per island)
     double uaol_alpha = 0.1;                     ///< conformal miscoverage
     double uaol_gate_quantile = 0.2;             ///< τ = this quantile of seen-state entropies (docs/uaol.md#gate-quantile)
     std::size_t uaol_budget = 64;                ///< B of the bounded search
@@ -122,8 +123,8 @@ struct loo_result {
 
     // 1. L2S oracles on the training applications, imitation data, runtime-model pretraining
     rng_type rng(cfg.seed);
-    const policy::feature_map fm(K, levels);
-    learn::dataset train(levels), calib(levels);
+    const policy::feature_map fm(K, levels, {.set = cfg.features});
+    learn::dataset train(levels, fm.num_features()), calib(levels, fm.num_features());
     auto models = online::island_models::for_platform(chip);
     std::vector<sim::observation> calib_obs;
     std::size_t done = 0;
@@ -151,6 +152,7 @@ struct loo_result {
     say("training the imitation policy on " + std::to_string(train.size()) + " samples");
     learn::softmax_trainer_config tc;
     tc.l2 = cfg.softmax_l2;
+    tc.layout.features = fm.cfg();
     const auto l2s_policy = learn::train_softmax_linear<double>(train, tc);
     res.training_accuracy = learn::accuracy(l2s_policy, train);
 

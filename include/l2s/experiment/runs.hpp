@@ -56,14 +56,12 @@ inline search::search_result oracle(sim::sequence_evaluator& ev, const search::o
 /// Appends (features, oracle levels) of every interval of y to d, with features computed along y.
 inline void append_imitation(const std::vector<sim::observation>& obs, const vf_sequence& y, const policy::feature_map& fm,
                              learn::dataset& d, std::size_t stride = 1, std::size_t offset = 0) {
-    const std::size_t K = fm.num_islands(), F = policy::feature_map::num_features;
+    const std::size_t K = fm.num_islands();
     auto state = fm.make_state();
-    std::vector<double> feats(K * F);
+    std::vector<double> feats(K * fm.num_features());
     std::vector<level_t> label(K);
     for (std::size_t t = 0; t < obs.size(); ++t) {
-        const auto chip = fm.summarise(obs[t]);
-        for (std::size_t k = 0; k < K; ++k)
-            fm.extract(obs[t], state, chip, k, std::span<double>(feats.data() + k * F, F));
+        fm.extract_all(obs[t], state, feats);
         fm.commit(obs[t], state);
         if (t % stride != offset) continue;
         for (std::size_t k = 0; k < K; ++k) label[k] = y(t, k);

@@ -125,6 +125,20 @@ struct scenario {
     return o;
 }
 
+namespace detail {
+/// Reads the feature set named at key ("compact", "standard" or "extended"), if present.
+inline void read_feature_set(strict_reader& r, const char* key, policy::feature_set& out, const std::string& path) {
+    std::string name = policy::to_string(out);
+    r.get(key, name);
+    for (auto s : {policy::feature_set::compact, policy::feature_set::standard, policy::feature_set::extended})
+        if (name == policy::to_string(s)) {
+            out = s;
+            return;
+        }
+    r.fail(path + "." + key, "must be compact, standard or extended");
+}
+}  // namespace detail
+
 /// Reads a leave-one-out experiment config (every key optional; defaults as in experiment::loo_config).
 [[nodiscard]] inline experiment::loo_config loo_config_from_json(const nlohmann::json& j, const std::string& path = "experiment") {
     detail::strict_reader r(j, path, "l2s::io::loo_config_from_json");
@@ -137,6 +151,7 @@ struct scenario {
     if (const auto* o = r.child("objective")) c.objective = objective_from_json(*o, path + ".objective");
     r.get("oracle_evaluations", c.oracle_evaluations);
     r.get("softmax_l2", c.softmax_l2);
+    detail::read_feature_set(r, "features", c.features, path);
     r.get("uaol_alpha", c.uaol_alpha);
     r.get("uaol_gate_quantile", c.uaol_gate_quantile);
     r.get("uaol_budget", c.uaol_budget);
@@ -171,6 +186,7 @@ struct scenario {
     r.get("evaluations", c.evaluations);
     r.get("bo_guided_rounds", c.bo_guided_rounds);
     r.get("softmax_l2", c.softmax_l2);
+    detail::read_feature_set(r, "features", c.features, path);
     r.get("q_learning_episodes", c.q_learning_episodes);
     if (const auto* d = r.child("dtm")) {
         detail::strict_reader dr(*d, path + ".dtm", "l2s::io::study_config_from_json");

@@ -48,18 +48,27 @@ inline vec vector_from_json(const nlohmann::json& j) {
 inline std::vector<double> vector_to_json(const vec& v) { return {v.data(), v.data() + v.size()}; }
 
 inline nlohmann::json layout_to_json(const policy::island_layout& l) {
-    return {{"num_features", policy::feature_map::num_features},
+    const auto& c = l.features.cfg();
+    return {{"num_features", l.features.num_features()},
             {"levels_per_island", l.features.levels_per_island()},
-            {"feature_map", {{"ewma_alpha", l.features.cfg().ewma_alpha}}},
+            {"feature_map",
+             {{"ewma_alpha", c.ewma_alpha}, {"set", policy::to_string(c.set)}, {"slow_ewma_alpha", c.slow_ewma_alpha}}},
             {"scaler", {{"mean", l.scaler.mean}, {"scale", l.scaler.scale}, {"clip", l.scaler.clip}}},
             {"head_of_island", l.head_of_island}};
 }
+/// Files written before feature sets existed have neither "set" nor "slow_ewma_alpha": they are standard.
 inline policy::island_layout layout_from_json(const nlohmann::json& j) {
-    if (j.at("num_features").get<std::size_t>() != policy::feature_map::num_features)
-        throw io_error("l2s::io::load_policy: the file's feature count differs from this library's feature map");
+    constexpr const char* who = "l2s::io::load_policy";
     const auto levels = j.at("levels_per_island").get<std::vector<std::size_t>>();
+    const auto& m = j.at("feature_map");
     policy::feature_map_config fc;
-    fc.ewma_alpha = j.at("feature_map").at("ewma_alpha").get<double>();
+    fc.ewma_alpha = m.at("ewma_alpha").get<double>();
+    if (m.contains("set")) fc.set = policy::feature_set_from_string(m.at("set").get<std::string>(), who);
+    if (m.contains("slow_ewma_alpha")) fc.slow_ewma_alpha = m.at("slow_ewma_alpha").get<double>();
+    if (j.at("num_features").get<std::size_t>() != policy::feature_count(fc.set))
+        throw io_error(std::string(who) + ": num_features " + std::to_string(j.at("num_features").get<std::size_t>()) +
+                       " does not match the feature set '" + policy::to_string(fc.set) + "' (" +
+                       std::to_string(policy::feature_count(fc.set)) + " features)");
     const auto& s = j.at("scaler");
     policy::standard_scaler sc{s.at("mean").get<std::vector<double>>(), s.at("scale").get<std::vector<double>>(),
                                s.at("clip").get<double>()};

@@ -66,8 +66,8 @@ auto dagger(E& env, Expert&& expert, Trainer&& train, const dagger_config& cfg, 
     std::vector<std::size_t> levels(K);
     for (std::size_t k = 0; k < K; ++k) levels[k] = env.num_levels(k);
     const policy::feature_map fm(K, levels, cfg.features);
-    constexpr std::size_t F = policy::feature_map::num_features;
-    dataset data(levels);
+    const std::size_t F = fm.num_features();
+    dataset data(levels, F);
     std::optional<P> pi;
     std::vector<std::size_t> samples;
     std::vector<double> expert_share, costs;
@@ -90,9 +90,7 @@ auto dagger(E& env, Expert&& expert, Trainer&& train, const dagger_config& cfg, 
                     require_size(who, "expert action", static_cast<Eigen::Index>(label.size()), static_cast<Eigen::Index>(K));
                 }
                 if (labelled) {
-                    const auto chip = fm.summarise(*obs);
-                    for (std::size_t k = 0; k < K; ++k)
-                        fm.extract(*obs, state, chip, k, std::span<double>(feats.data() + k * F, F));
+                    fm.extract_all(*obs, state, feats);
                     data.append(feats, label);
                     ++added;
                 }

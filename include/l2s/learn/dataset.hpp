@@ -26,7 +26,8 @@ namespace l2s::learn {
 class dataset {
 public:
     /// An empty dataset for K = levels_per_island.size() islands with F features each.
-    explicit dataset(std::vector<std::size_t> levels_per_island, std::size_t features = policy::feature_map::num_features)
+    explicit dataset(std::vector<std::size_t> levels_per_island,
+                     std::size_t features = policy::feature_count(policy::feature_set::standard))
         : levels_(std::move(levels_per_island)), F_(features) {
         constexpr const char* who = "l2s::learn::dataset";
         if (levels_.empty()) throw invalid_argument(std::string(who) + ": no islands");
@@ -201,10 +202,12 @@ struct head_data {
 /// Fits the standard scaler on every (sample, island) row and builds the layout.
 inline policy::island_layout make_layout(const dataset& d, const training_layout_config& c, std::string_view who) {
     if (d.empty()) throw invalid_argument(std::string(who) + ": empty dataset");
-    if (d.num_features() != policy::feature_map::num_features)
-        throw dimension_mismatch(std::string(who) + ": dataset has " + std::to_string(d.num_features()) +
-                                 " features, policies use " + std::to_string(policy::feature_map::num_features));
     if (!(c.clip > 0.0)) throw invalid_config(std::string(who) + ": clip must be > 0");
+    policy::feature_map fm(d.num_islands(), d.levels_per_island(), c.features);
+    if (d.num_features() != fm.num_features())
+        throw dimension_mismatch(std::string(who) + ": dataset has " + std::to_string(d.num_features()) +
+                                 " features, the '" + policy::to_string(c.features.set) + "' feature set has " +
+                                 std::to_string(fm.num_features()) + " (set layout.features.set to the map that made it)");
     const std::size_t F = d.num_features(), K = d.num_islands();
     std::vector<double> mean(F, 0.0), m2(F, 0.0);
     double count = 0.0;
@@ -223,7 +226,6 @@ inline policy::island_layout make_layout(const dataset& d, const training_layout
         const double sd = std::sqrt(m2[j] / count);
         scale[j] = sd > 1e-12 * std::max(1.0, std::abs(mean[j])) ? sd : 1.0;
     }
-    policy::feature_map fm(K, d.levels_per_island(), c.features);
     std::vector<std::size_t> head(K);
     if (c.share_heads) {
         std::vector<std::size_t> seen;  // distinct level counts in order of first island

@@ -64,7 +64,7 @@ public:
                         throw invalid_argument(std::string(who) + ": leaf probabilities must be >= 0 and sum to 1");
                     continue;
                 }
-                if (static_cast<std::size_t>(t.feature[i]) >= feature_map::num_features || !(t.left[i] > i) ||
+                if (static_cast<std::size_t>(t.feature[i]) >= this->num_features() || !(t.left[i] > i) ||
                     !(t.right[i] > i) || t.left[i] >= t.size() || t.right[i] >= t.size() ||
                     !std::isfinite(t.threshold[i]))
                     throw invalid_argument(std::string(who) + ": malformed node " + std::to_string(i));

@@ -22,7 +22,7 @@ namespace l2s::policy {
 /// @see docs/policy.md#island_layout
 struct island_layout {
     feature_map features;                    ///< K islands, L_k levels
-    standard_scaler scaler;                  ///< F = feature_map::num_features entries
+    standard_scaler scaler;                  ///< F = features.num_features() entries
     std::vector<std::size_t> head_of_island; ///< K entries in [0, H)
 
     /// All islands on one head (they must have the same number of levels).
@@ -60,7 +60,7 @@ struct island_layout {
     void validate(std::string_view who) const {
         scaler.validate(who);
         require_size(who, "scaler", static_cast<Eigen::Index>(scaler.size()),
-                     static_cast<Eigen::Index>(feature_map::num_features));
+                     static_cast<Eigen::Index>(features.num_features()));
         require_size(who, "head_of_island", static_cast<Eigen::Index>(head_of_island.size()),
                      static_cast<Eigen::Index>(features.num_islands()));
     }
@@ -82,7 +82,7 @@ public:
     [[nodiscard]] std::size_t num_islands() const noexcept { return layout_.features.num_islands(); }
     [[nodiscard]] std::size_t num_levels(std::size_t k) const noexcept { return layout_.features.levels_per_island()[k]; }
     [[nodiscard]] std::size_t max_levels() const noexcept { return lmax_; }
-    [[nodiscard]] std::size_t num_features() const noexcept { return feature_map::num_features; }
+    [[nodiscard]] std::size_t num_features() const noexcept { return F_; }
     /// Number of input values that were NaN/Inf or clamped to the scaler's ±clip since construction/reset_counts().
     [[nodiscard]] std::uint64_t clamped_inputs() const noexcept { return clamped_.get(); }
     void reset_counts() noexcept { clamped_.clear(); }
@@ -95,21 +95,25 @@ public:
     void act(const sim::observation& o, sim::action& a) noexcept {
         const auto chip = layout_.features.summarise(o);
         std::array<Scalar, max_width> p;  // written before read
-        std::array<double, feature_map::num_features> raw;
-        std::array<Scalar, feature_map::num_features> z;
+        std::array<double, feature_map::max_features> raw;
+        std::array<Scalar, feature_map::max_features> z;
         std::size_t bad = 0;  // added to the shared counter once per decision
         for (std::size_t k = 0; k < num_islands(); ++k) {
             layout_.features.extract(o, state_, chip, k, raw);
             bad += scale(raw.data(), z.data());
-            feature_map::commit_island(raw, k, state_);  // island k's history is not read again this call
+            layout_.features.commit_island(raw, k, state_);  // island k's history is not read again this call
             const auto& d = static_cast<const Derived&>(*this);
             const std::size_t h = layout_.head_of_island[k];
             if constexpr (requires { d.head_scores(h, z.data(), p.data()); }) d.head_scores(h, z.data(), p.data());
             else d.head_probabilities(h, z.data(), p.data());
             const std::size_t L = num_levels(k);
             std::size_t best = 0;
+            Scalar top = p[0];  // the running maximum in a register: no load that waits on best
             for (std::size_t l = 1; l < L; ++l)
-                if (p[l] > p[best]) best = l;
+                if (p[l] > top) {
+                    top = p[l];
+                    best = l;
+                }
             if (k < a.size()) a[k] = static_cast<level_t>(best);
         }
         state_.primed = true;
@@ -120,10 +124,10 @@ public:
     /// that read probabilities() and decide elsewhere, e.g. online::uaol_policy. Never allocates.
     void advance(const sim::observation& o) noexcept {
         const auto chip = layout_.features.summarise(o);
-        std::array<double, feature_map::num_features> raw;
+        std::array<double, feature_map::max_features> raw;
         for (std::size_t k = 0; k < num_islands(); ++k) {
             layout_.features.extract(o, state_, chip, k, raw);
-            feature_map::commit_island(raw, k, state_);
+            layout_.features.commit_island(raw, k, state_);
         }
         state_.primed = true;
     }
@@ -146,7 +150,7 @@ public:
     /// Level probabilities (L_k entries into p) of island k for raw features (F values): the scaler and
     /// model without the feature map, for evaluating on stored datasets. Clamps but does not count.
     void feature_probabilities(std::span<const double> raw, std::size_t k, Scalar* p) const noexcept {
-        std::array<Scalar, feature_map::num_features> z;
+        std::array<Scalar, feature_map::max_features> z;
         scale(raw.data(), z.data());
         static_cast<const Derived&>(*this).head_probabilities(layout_.head_of_island[k], z.data(), p);
     }
@@ -155,17 +159,14 @@ public:
     /// (out[k·F + f], F = num_features()): a decision's input captured before the history moves on, for
     /// sgd_step_raw and feature_probabilities later. Writes only whole islands that fit. Never allocates.
     void raw_features(const sim::observation& o, std::span<double> out) const noexcept {
-        constexpr std::size_t F = feature_map::num_features;
-        const auto chip = layout_.features.summarise(o);
-        for (std::size_t k = 0; k < num_islands() && (k + 1) * F <= out.size(); ++k)
-            layout_.features.extract(o, state_, chip, k, out.subspan(k * F, F));
+        layout_.features.extract_all(o, state_, out);
     }
     /// Scaled features of island k for raw features (F values) (for training steps on stored inputs).
     void scale_features(std::span<const double> raw, std::span<Scalar> z) const noexcept { scale(raw.data(), z.data()); }
 
     /// Scaled features of island k for obs given the current history (for tests and tools).
     void scaled_features(const sim::observation& o, std::size_t k, std::span<Scalar> z) const noexcept {
-        std::array<double, feature_map::num_features> raw;
+        std::array<double, feature_map::max_features> raw;
         layout_.features.extract(o, state_, layout_.features.summarise(o), k, raw);
         scale(raw.data(), z.data());
     }
@@ -174,6 +175,7 @@ protected:
     island_policy(island_layout layout, std::string_view who)
         : layout_(std::move(layout)), levels_of_head_(layout_.levels_of_head(who)) {
         lmax_ = *std::max_element(levels_of_head_.begin(), levels_of_head_.end());
+        F_ = layout_.features.num_features();
         state_ = layout_.features.make_state();
         for (double sc : layout_.scaler.scale) inv_scale_.push_back(1.0 / sc);
     }
@@ -186,25 +188,28 @@ protected:
 
 private:
     std::size_t scale(const double* raw, Scalar* z) const noexcept {
+        return with_feature_count(F_, [&](auto n) { return scale_n<decltype(n)::value>(raw, z); });
+    }
+    template <std::size_t F>
+    std::size_t scale_n(const double* raw, Scalar* z) const noexcept {
         std::size_t bad = 0;
         const double* m = layout_.scaler.mean.data();
         const double* inv = inv_scale_.data();
+        const double clip = layout_.scaler.clip;
         if constexpr (std::is_same_v<Scalar, double>) {
-            for (std::size_t j = 0; j < feature_map::num_features; ++j)
-                bad += standard_scaler::scale_one(raw[j], m[j], inv[j], layout_.scaler.clip, z[j]);
+            for (std::size_t j = 0; j < F; ++j) bad += standard_scaler::scale_one(raw[j], m[j], inv[j], clip, z[j]);
         } else {  // scale in double, then convert: each loop vectorises on its own, the mixed one does not
-            std::array<double, feature_map::num_features> zd;
-            for (std::size_t j = 0; j < feature_map::num_features; ++j)
-                bad += standard_scaler::scale_one(raw[j], m[j], inv[j], layout_.scaler.clip, zd[j]);
-            for (std::size_t j = 0; j < feature_map::num_features; ++j) z[j] = static_cast<Scalar>(zd[j]);
+            std::array<double, F> zd;
+            for (std::size_t j = 0; j < F; ++j) bad += standard_scaler::scale_one(raw[j], m[j], inv[j], clip, zd[j]);
+            for (std::size_t j = 0; j < F; ++j) z[j] = static_cast<Scalar>(zd[j]);
         }
         return bad;
     }
     /// Level probabilities of island k into p; returns the number of clamped inputs.
     std::size_t island_probabilities(const sim::observation& o, const feature_map::chip_summary& chip, std::size_t k,
                                      Scalar* p) const noexcept {
-        std::array<double, feature_map::num_features> raw;
-        std::array<Scalar, feature_map::num_features> z;
+        std::array<double, feature_map::max_features> raw;
+        std::array<Scalar, feature_map::max_features> z;
         layout_.features.extract(o, state_, chip, k, raw);
         const std::size_t bad = scale(raw.data(), z.data());
         static_cast<const Derived&>(*this).head_probabilities(layout_.head_of_island[k], z.data(), p);
@@ -213,6 +218,7 @@ private:
     island_layout layout_;
     std::vector<std::size_t> levels_of_head_;
     std::size_t lmax_ = 0;
+    std::size_t F_ = 0;  ///< features per island
     std::vector<double> inv_scale_;
     feature_state state_;
     counter clamped_;

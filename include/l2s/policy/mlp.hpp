@@ -41,7 +41,7 @@ public:
             if (hd.weights.empty()) throw invalid_argument(std::string(who) + ": a head has no layers");
             require_size(who, "head biases", static_cast<Eigen::Index>(hd.biases.size()),
                          static_cast<Eigen::Index>(hd.weights.size()));
-            Eigen::Index in = static_cast<Eigen::Index>(feature_map::num_features);
+            Eigen::Index in = static_cast<Eigen::Index>(this->num_features());
             for (std::size_t i = 0; i < hd.weights.size(); ++i) {
                 require_size(who, "layer input width", hd.weights[i].cols(), in);
                 require_size(who, "layer bias", hd.biases[i].size(), hd.weights[i].rows());

@@ -28,9 +28,7 @@ struct softmax_linear_head {
 template <class Scalar = double>
 class softmax_linear : public detail::island_policy<softmax_linear<Scalar>, Scalar> {
     using base = detail::island_policy<softmax_linear<Scalar>, Scalar>;
-    static constexpr int F = static_cast<int>(feature_map::num_features);
-    using row_matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, F, Eigen::RowMajor>;
-    using feature_vector = Eigen::Matrix<Scalar, F, 1>;
+    using row_matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     using vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
 
 public:
@@ -42,7 +40,7 @@ public:
         for (std::size_t h = 0; h < heads_.size(); ++h) {
             const auto& hd = heads_[h];
             require_size(who, "head weights rows", hd.weights.rows(), static_cast<Eigen::Index>(lh[h]));
-            require_size(who, "head weights cols", hd.weights.cols(), static_cast<Eigen::Index>(feature_map::num_features));
+            require_size(who, "head weights cols", hd.weights.cols(), static_cast<Eigen::Index>(this->num_features()));
             require_size(who, "head bias", hd.bias.size(), static_cast<Eigen::Index>(lh[h]));
             require_finite(who, "head weights", hd.weights);
             require_finite(who, "head bias", hd.bias);
@@ -55,13 +53,17 @@ public:
 
     /// Logits s = W_h z + b_h (L_h entries).
     void head_scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept {
-        // One fixed-size (F) dot product per level: unrolled and vectorised, with none of the dispatch of a
-        // general matrix-vector kernel at these small sizes.
-        Eigen::Map<const feature_vector> zv(z);
-        const Scalar* w = w_[h].data();
-        const Scalar* b = b_[h].data();
-        const Eigen::Index L = w_[h].rows();
-        for (Eigen::Index l = 0; l < L; ++l) s[l] = b[l] + Eigen::Map<const feature_vector>(w + l * F).dot(zv);
+        // One fixed-size (F = 8, 32 or 128) dot product per level: unrolled and vectorised, with none of
+        // the dispatch of a general matrix-vector kernel at these small sizes.
+        detail::with_feature_count(this->num_features(), [&](auto n) {
+            constexpr int F = static_cast<int>(decltype(n)::value);
+            using feature_vector = Eigen::Matrix<Scalar, F, 1>;
+            Eigen::Map<const feature_vector> zv(z);
+            const Scalar* w = w_[h].data();
+            const Scalar* b = b_[h].data();
+            const Eigen::Index L = w_[h].rows();
+            for (Eigen::Index l = 0; l < L; ++l) s[l] = b[l] + Eigen::Map<const feature_vector>(w + l * F).dot(zv);
+        });
     }
     /// p = softmax(W_h z + b_h) (L_h entries).
     void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
@@ -75,7 +77,7 @@ public:
     /// Allocation-free; the saved heads() follow. Labels beyond L_k or a wrong count are ignored (no step).
     void sgd_step(const sim::observation& o, std::span<const level_t> labels, double lr) noexcept {
         if (!valid_step(labels, lr)) return;
-        std::array<Scalar, feature_map::num_features> z;
+        std::array<Scalar, feature_map::max_features> z;
         for (std::size_t k = 0; k < this->num_islands(); ++k) {
             this->scaled_features(o, k, z);
             step_island(k, z.data(), labels[k], lr);
@@ -84,9 +86,9 @@ public:
     /// The same step on stored raw features (K × F, island-major, as raw_features writes them): for an input
     /// captured at decision time, when the feature history has moved on since. Too few features: no step.
     void sgd_step_raw(std::span<const double> raw, std::span<const level_t> labels, double lr) noexcept {
-        constexpr std::size_t Fs = feature_map::num_features;
+        const std::size_t Fs = this->num_features();
         if (!valid_step(labels, lr) || raw.size() < this->num_islands() * Fs) return;
-        std::array<Scalar, Fs> z;
+        std::array<Scalar, feature_map::max_features> z;
         for (std::size_t k = 0; k < this->num_islands(); ++k) {
             this->scale_features(raw.subspan(k * Fs, Fs), z);
             step_island(k, z.data(), labels[k], lr);
@@ -108,7 +110,7 @@ private:
         head_probabilities(h, z, p.data());
         for (std::size_t l = 0; l < L; ++l) {
             const double g = static_cast<double>(p[l]) - (l == y ? 1.0 : 0.0);
-            for (int f = 0; f < F; ++f) {
+            for (Eigen::Index f = 0; f < w_[h].cols(); ++f) {
                 heads_[h].weights(static_cast<Eigen::Index>(l), f) -= lr * g * static_cast<double>(z[f]);
                 w_[h](static_cast<Eigen::Index>(l), f) = static_cast<Scalar>(heads_[h].weights(static_cast<Eigen::Index>(l), f));
             }
