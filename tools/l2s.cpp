@@ -357,7 +357,7 @@ const std::map<std::string, command>& commands() {
           "l2s evaluate CONFIG.json [--out DIR]\n"
           "  keys: as experiment::loo_config (docs/results.md#loo_config): platform, applications, held_out,\n"
           "        intervals, seed, objective, oracle_evaluations, softmax_l2, features, uaol_alpha, uaol_gate_quantile,\n"
-          "        uaol_budget, uaol_learning_rate, governors",
+          "        uaol_budget, uaol_learning_rate, uaol_calibration, uaol_models, uaol_score, governors",
           cmd_evaluate}},
         {"study",
          {"the L2S study across platforms (oracles per strategy, baselines, learned policies)",

@@ -5,6 +5,7 @@
 #include <l2s/sim/dtm.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/governors.hpp>
+#include <l2s/sim/lookahead_model.hpp>
 #include <l2s/sim/observation.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/power_fit.hpp>

@@ -48,6 +48,36 @@ TEST_CASE("leave_one_out: the same config gives byte-identical results") {
     CHECK(a == b);
 }
 
+TEST_CASE("leave_one_out: UaOL variants (exact models, APS sets, cross-program calibration) run and stay in their roles") {
+    auto c = small();
+    c.uaol_gate_quantile = 0.01;  // most decisions go through the sets and the search
+    const auto base = experiment::leave_one_out(c);
+    c.uaol_models = "lookahead";
+    c.uaol_score = online::conformal_score::aps;
+    c.uaol_alpha = 0.01;  // sets of several levels
+    const auto exact = experiment::leave_one_out(c);
+    c.uaol_alpha = small().uaol_alpha;
+    c.uaol_score = online::conformal_score::lac;
+    c.uaol_models = "runtime";
+    c.uaol_calibration = "cross_program";
+    const auto cross = experiment::leave_one_out(c);
+    auto uaol = [](const experiment::loo_result& r) { return r.runs[r.runs.size() - 2]; };
+    for (const auto* r : {&base, &exact, &cross}) {
+        CHECK(uaol(*r).name == "uaol");
+        CHECK(uaol(*r).trace.num_intervals() == 30);
+        // everything but UaOL is the same run
+        CHECK(r->runs.back().score.edp() == base.runs.back().score.edp());
+        CHECK(r->runs[r->runs.size() - 3].score.edp() == base.runs[base.runs.size() - 3].score.edp());
+    }
+    MESSAGE("UaOL EDP x oracle: runtime/LAC " << uaol(base).edp_vs_oracle << ", lookahead/APS "
+                                             << uaol(exact).edp_vs_oracle << ", cross-program "
+                                             << uaol(cross).edp_vs_oracle << "; unseen " << base.uaol_unseen_total << ", "
+                                             << exact.uaol_unseen_total << ", " << cross.uaol_unseen_total);
+    // exact next-interval costs over wider sets keep UaOL within the slowdown budget
+    CHECK(uaol(exact).slowdown <= 0.05 + 1e-9);
+    CHECK(uaol(exact).score.edp() != uaol(base).score.edp());
+}
+
 TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     auto c = small();
     c.held_out = "vips";
@@ -61,6 +91,12 @@ TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     c = small();
     c.uaol_alpha = 1.5;
     CHECK_THROWS_AS(c.validate(), invalid_config);
+    c = small();
+    c.uaol_models = "oracle";
+    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol_models"), invalid_config);
+    c = small();
+    c.uaol_calibration = "everywhere";
+    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol_calibration"), invalid_config);
 
     using nlohmann::json;
     CHECK_NOTHROW((void)io::loo_config_from_json(json::parse(R"({"held_out": "dedup", "intervals": 50,
@@ -76,4 +112,14 @@ TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"objective": {"slack": 1}})")),
                          doctest::Contains("experiment.objective.slack: unknown key"), invalid_config);
     CHECK_THROWS_AS((void)io::loo_config_from_json(json::parse("[1, 2]")), invalid_config);
+    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"uaol_score": "widest"})")),
+                         doctest::Contains("experiment.uaol_score"), invalid_config);
+    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"features": "all"})")),
+                         doctest::Contains("experiment.features"), invalid_config);
+    const auto read = io::loo_config_from_json(json::parse(
+        R"({"uaol_score": "aps", "uaol_models": "lookahead", "uaol_calibration": "cross_program", "features": "compact"})"));
+    CHECK(read.uaol_score == online::conformal_score::aps);
+    CHECK(read.uaol_models == "lookahead");
+    CHECK(read.uaol_calibration == "cross_program");
+    CHECK(read.features == policy::feature_set::compact);
 }

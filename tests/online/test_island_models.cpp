@@ -5,6 +5,7 @@
 #include <random>
 
 #include <l2s/online/island_models.hpp>
+#include <l2s/sim.hpp>
 
 using namespace l2s;
 using online::island_models;
@@ -126,4 +127,90 @@ TEST_CASE("island_models::for_platform: the chip's V/F tables, as given explicit
             CHECK(m.estimate(o, k, l).time_s == explicit_tables.estimate(o, k, l).time_s);
         }
     }
+}
+
+TEST_CASE("island_models, anchored: exact times when the phase's compute speed differs from what was learned") {
+    const truth tr;
+    // learned weights: right memory latency and power law, wrong cycles per instruction (another phase)
+    online::island_models_config c;
+    c.time_prior = {0.5, tr.lat_s * 1e9, 0.0};
+    c.power_prior = {tr.ceff * 1e9, tr.ccl * 1e9, tr.leak, tr.stat};
+    c.anchored = true;
+    const island_models anchored(freqs, volts, c);
+    c.anchored = false;
+    const island_models learned(freqs, volts, c);
+    rng_type rng(4);
+    auto o = random_obs(rng, 2);
+    const level_t now = 1;
+    const double f_now = freqs[0][now], v_now = volts[0][now], m = o.mem_per_instr[0];
+    o.level[0] = now;
+    o.freq_hz[0] = f_now;
+    o.ipc[0] = 1.0 / (tr.tpi(f_now, m) * f_now);
+    o.busy_time_s[0] = 0.01;
+    o.power_w[0] = tr.power(o.active_cores[0], v_now, f_now, o.temp_c[0]);
+    for (level_t l = 0; l < 4; ++l) {
+        CAPTURE(l);
+        const auto e = anchored.estimate(o, 0, l);
+        CHECK(e.time_s == doctest::Approx(0.01 * tr.tpi(freqs[0][l], m) / tr.tpi(f_now, m)).epsilon(1e-12));
+        // the same work at V_l: dynamic energy per instruction ∝ V², over the same span
+        const double v = volts[0][l], t = o.temp_c[0] + 273.15;
+        const double fixed = tr.leak * v * t * t * std::exp(-2660.0 / t) + tr.stat;
+        CHECK(e.power_w == doctest::Approx((tr.ceff * o.active_cores[0] + tr.ccl) * v * v * f_now + fixed).epsilon(1e-9));
+    }
+    // at the current level the anchor is the measurement itself
+    CHECK(anchored.estimate(o, 0, now).time_s == doctest::Approx(0.01).epsilon(1e-14));
+    CHECK(anchored.estimate(o, 0, now).power_w == doctest::Approx(o.power_w[0]).epsilon(1e-12));
+    // the learned-only model is off by the cpi error at the lowest level
+    CHECK(learned.estimate(o, 0, 0).time_s < 0.7 * anchored.estimate(o, 0, 0).time_s);
+    // nothing measured (no instructions): the learned estimate
+    o.ipc[0] = 0.0;
+    CHECK(anchored.estimate(o, 0, 0).time_s == learned.estimate(o, 0, 0).time_s);
+    CHECK(anchored.estimate(o, 0, 0).power_w == learned.estimate(o, 0, 0).power_w);
+}
+
+TEST_CASE("island_models, anchored: closer than the learned model to the simulator's exact next-interval times") {
+    const auto chip = sim::builtin_platform("sniper_manycore_16");
+    const std::size_t K = chip.num_islands();
+    auto learned = island_models::for_platform(chip), anchored = island_models::for_platform(chip, {.anchored = true});
+    // training runs near the top levels (as oracle sequences mostly do); the test run sweeps all levels
+    auto run = [&](const std::string& app, bool near_top, auto&& per_step) {
+        const auto s = std::make_shared<const sim::simulator>(chip, sim::parsec_workload(app, K, {.intervals = 60, .seed = 2}));
+        sim::dvfs_env env(s);
+        sim::lookahead_model exact(s);
+        rng_type rng(1);
+        sim::observation o = env.reset(rng);
+        sim::action a(K);
+        for (std::size_t t = 0; !env.done(); ++t) {
+            for (std::size_t k = 0; k < K; ++k) {
+                const std::size_t L = chip.num_levels(k);
+                a[k] = level_t(near_top ? L - 1 - (t / 7 + k) % 2 : (t / 7 + 3 * k) % L);
+            }
+            per_step(o, exact);
+            const auto before = o;
+            env.step(a);
+            o = env.observe();
+            learned.update(before, a, o);
+            anchored.update(before, a, o);
+            exact.update(before, a, o);
+        }
+    };
+    run("barnes", true, [](const sim::observation&, const sim::lookahead_model&) {});  // learn on one program
+    double err_learned = 0.0, err_anchored = 0.0;
+    std::size_t n = 0;
+    run("streamcluster", false, [&](const sim::observation& o, const sim::lookahead_model& exact) {  // predict another
+        if (o.interval == 0) return;
+        for (std::size_t k = 0; k < K; ++k)
+            for (level_t l = 0; l < chip.num_levels(k); ++l) {
+                const double t = exact.estimate(o, k, l).time_s;
+                err_learned += std::abs(std::log(learned.estimate(o, k, l).time_s / t));
+                err_anchored += std::abs(std::log(anchored.estimate(o, k, l).time_s / t));
+                ++n;
+            }
+    });
+    err_learned /= double(n);
+    err_anchored /= double(n);
+    MESSAGE("mean |log(t̂ / t)| over levels: learned " << err_learned << ", anchored " << err_anchored);
+    // the anchor removes the phase's compute speed from the error; what remains is the learned split between
+    // compute and memory time (docs/uaol.md#anchored-models)
+    CHECK(err_anchored < 0.9 * err_learned);
 }

@@ -29,6 +29,7 @@
 #include <l2s/search/local.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/governors.hpp>
+#include <l2s/sim/lookahead_model.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/trace.hpp>
@@ -51,6 +52,16 @@ struct loo_config {
     double uaol_gate_quantile = 0.2;             ///< τ = this quantile of seen-state entropies (docs/uaol.md#gate-quantile)
     std::size_t uaol_budget = 64;                ///< B of the bounded search
     double uaol_learning_rate = 0.05;            ///< SGD step of the online policy update
+    /// Conformal sets calibrated on the policy's own training programs ("in_distribution") or, per training
+    /// program, on a policy trained without it ("cross_program", docs/uaol.md#cross-program). The gate is
+    /// calibrated in distribution either way.
+    std::string uaol_calibration = "in_distribution";
+    /// UaOL's power/time models: "runtime" (online::island_models, learned online — the method), "anchored"
+    /// (the same, anchored on the last interval's measurements, docs/uaol.md#anchored-models) or "lookahead"
+    /// (sim::lookahead_model, the simulator's exact next-interval costs — a bound that isolates the runtime
+    /// models' share of the gap to the oracle, docs/uaol.md#exact-models).
+    std::string uaol_models = "runtime";
+    online::conformal_score uaol_score = online::conformal_score::lac;  ///< conformal score of the sets
     std::vector<std::string> governors{"performance", "powersave", "ondemand", "conservative", "schedutil"};
 
     void validate() const {
@@ -64,6 +75,11 @@ struct loo_config {
                        uaol_gate_quantile);
         require_config(uaol_budget >= 1, who, "uaol_budget", ">= 1", static_cast<double>(uaol_budget));
         require_config(uaol_learning_rate > 0.0, who, "uaol_learning_rate", "> 0", uaol_learning_rate);
+        if (uaol_models != "runtime" && uaol_models != "anchored" && uaol_models != "lookahead")
+            throw invalid_config(who + ": uaol_models must be runtime, anchored or lookahead, not '" + uaol_models + "'");
+        if (uaol_calibration != "in_distribution" && uaol_calibration != "cross_program")
+            throw invalid_config(who + ": uaol_calibration must be in_distribution or cross_program, not '" +
+                                 uaol_calibration + "'");
         require_config(softmax_l2 >= 0.0, who, "softmax_l2", ">= 0", softmax_l2);
         const auto apps = applications.empty() ? sim::parsec_names() : applications;
         if (apps.size() < 2) throw invalid_config(who + ": need at least 2 applications");
@@ -125,7 +141,9 @@ struct loo_result {
     rng_type rng(cfg.seed);
     const policy::feature_map fm(K, levels, {.set = cfg.features});
     learn::dataset train(levels, fm.num_features()), calib(levels, fm.num_features());
-    auto models = online::island_models::for_platform(chip);
+    std::vector<learn::dataset> train_of;                  // per training application (cross-program folds)
+    std::vector<std::vector<sim::observation>> calib_of;  // per training application
+    auto models = online::island_models::for_platform(chip, {.anchored = cfg.uaol_models == "anchored"});
     std::vector<sim::observation> calib_obs;
     std::size_t done = 0;
     for (std::size_t i = 0; i < apps.size(); ++i) {
@@ -136,9 +154,13 @@ struct loo_result {
         const auto o = detail::oracle(ev, cfg.objective, cfg.oracle_evaluations, rng);
         res.training_oracle_edp_gain += 1.0 - o.score.edp() / o.reference.edp();
         const auto obs = ev.observations(o.best);
-        detail::append_imitation(obs, o.best, fm, train, 2, 0);  // even intervals train the policy
+        train_of.emplace_back(levels, fm.num_features());
+        detail::append_imitation(obs, o.best, fm, train_of.back(), 2, 0);  // even intervals train the policy
+        train.merge(train_of.back());
         detail::append_imitation(obs, o.best, fm, calib, 2, 1);  // odd ones calibrate UaOL
-        for (std::size_t t = 1; t < obs.size(); t += 2) calib_obs.push_back(obs[t]);
+        calib_of.emplace_back();
+        for (std::size_t t = 1; t < obs.size(); t += 2) calib_of.back().push_back(obs[t]);
+        calib_obs.insert(calib_obs.end(), calib_of.back().begin(), calib_of.back().end());
         for (std::size_t t = 0; t + 1 < obs.size(); ++t) {
             const sim::action act(o.best.begin() + static_cast<std::ptrdiff_t>(t * K),
                                   o.best.begin() + static_cast<std::ptrdiff_t>((t + 1) * K));
@@ -177,20 +199,37 @@ struct loo_result {
     say("UaOL");
     online::uaol_policy_config uc;
     uc.conformal.alpha = cfg.uaol_alpha;
+    uc.conformal.score = cfg.uaol_score;
     uc.gate.quantile = cfg.uaol_gate_quantile;
     uc.search.budget = cfg.uaol_budget;
     uc.search.slowdown = cfg.objective.max_slowdown;
     uc.learning_rate = cfg.uaol_learning_rate;
     uc.seed = cfg.seed;
-    online::uaol_policy<policy::softmax_linear<double>, online::island_models> uaol(l2s_policy, models, levels, uc);
-    {
-        const auto lt = calib.label_tensor();
-        uaol.calibrate(calib_obs, std::span<const level_t>(lt.data(), lt.size()), rng);
+    const auto lt = calib.label_tensor();
+    const std::span<const level_t> calib_labels(lt.data(), lt.size());
+    std::vector<double> cross_blocks;  // cross-program calibration: fold a's policy never saw program a
+    if (cfg.uaol_calibration == "cross_program") {
+        say("cross-program calibration (" + std::to_string(train_of.size()) + " folds)");
+        for (std::size_t a = 0; a < train_of.size(); ++a) {
+            learn::dataset rest(levels, fm.num_features());
+            for (std::size_t b = 0; b < train_of.size(); ++b)
+                if (b != a) rest.merge(train_of[b]);
+            auto fold = learn::train_softmax_linear<double>(rest, tc);
+            const auto pb = online::episode_probabilities(fold, calib_of[a], K * res.levels);
+            cross_blocks.insert(cross_blocks.end(), pb.begin(), pb.end());
+        }
     }
     std::vector<double> unseen;
-    res.runs.push_back(detail::run_policy("uaol", env, ev, uaol, rng,
-                                          [&](auto& u) { unseen.push_back(u.last_unseen() ? 1.0 : 0.0); }));
-    res.uaol_unseen_total = uaol.unseen_fraction();
+    auto run_uaol = [&](auto model) {
+        online::uaol_policy<policy::softmax_linear<double>, decltype(model)> uaol(l2s_policy, std::move(model), levels, uc);
+        uaol.calibrate(calib_obs, calib_labels, rng);
+        if (!cross_blocks.empty()) uaol.calibrate_sets(cross_blocks, calib_labels, rng);
+        res.runs.push_back(detail::run_policy("uaol", env, ev, uaol, rng,
+                                              [&](auto& u) { unseen.push_back(u.last_unseen() ? 1.0 : 0.0); }));
+        res.uaol_unseen_total = uaol.unseen_fraction();
+    };
+    if (cfg.uaol_models == "lookahead") run_uaol(sim::lookahead_model(test_sim));
+    else run_uaol(models);
     res.runs.push_back(detail::replay_run("oracle", ev, oracle.best));
     const double oracle_edp = res.runs.back().score.edp();
     for (auto& r : res.runs) r.edp_vs_oracle = r.score.edp() / oracle_edp;

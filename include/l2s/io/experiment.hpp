@@ -156,6 +156,16 @@ inline void read_feature_set(strict_reader& r, const char* key, policy::feature_
     r.get("uaol_gate_quantile", c.uaol_gate_quantile);
     r.get("uaol_budget", c.uaol_budget);
     r.get("uaol_learning_rate", c.uaol_learning_rate);
+    r.get("uaol_calibration", c.uaol_calibration);
+    r.get("uaol_models", c.uaol_models);
+    {
+        std::string score = c.uaol_score == online::conformal_score::lac ? "lac" : "aps";
+        r.get("uaol_score", score);
+        if (score == "lac") c.uaol_score = online::conformal_score::lac;
+        else if (score == "aps") c.uaol_score = online::conformal_score::aps;
+        else if (score == "aps_randomised") c.uaol_score = online::conformal_score::aps_randomised;
+        else r.fail(path + ".uaol_score", "must be lac, aps or aps_randomised");
+    }
     r.get("governors", c.governors);
     r.finish();
     c.validate();

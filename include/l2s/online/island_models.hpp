@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // l2s/online/island_models.hpp: per-island runtime power and time models (RLS on physical regressors).
 #pragma once
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string>
@@ -27,6 +28,10 @@ struct island_models_config {
     /// (empty: [1, 0, 0], i.e. one cycle per instruction).
     std::vector<double> time_prior{};
     double min_time_per_instr_s = 1e-12;  ///< floor of the predicted time per instruction, > 0
+    /// Anchor the estimates on the last interval's measurements (docs/uaol.md#anchored-models): scale its
+    /// measured time per instruction's compute part by f_now / f_l and its measured dynamic power by
+    /// (V_l / V_now)², taking only the memory time, leakage and static parts from the learned weights.
+    bool anchored = false;
 };
 
 /// Runtime power/performance model of UaOL (DESIGN §g): per island k two online::rls models,
@@ -120,6 +125,11 @@ public:
 
     /// P̂_k(l) and t̂_k(l) over the next interval (no validation; obs must have K islands, l < L_k).
     [[nodiscard]] sim::power_time estimate(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+        if (cfg_.anchored) {
+            const double ips = obs.ipc[k] * obs.freq_hz[k];
+            const std::size_t now = obs.level[k];
+            if (ips > 0.0 && obs.busy_time_s[k] > 0.0 && now < num_levels(k)) return anchored_estimate(obs, k, l, ips);
+        }
         const Eigen::Vector4d xp = power_features(obs, k, l);
         const Eigen::Vector3d xt = time_features(obs, k, l);
         const double tpi = time_[k].weights().dot(xt) * 1e-9;
@@ -168,6 +178,27 @@ public:
     }
 
 private:
+    /// The anchored estimate: time per instruction now, 1 / (ipc·f), split into a memory part
+    /// m = θ_t1·mpi + θ_t2 (clamped to [0, 0.95·tpi_now]) and a compute part that scales with 1 / f:
+    ///   t̂ = busy · (c·f_now/f_l + m) / tpi_now;
+    /// power now split into the learned leakage-plus-static part and a dynamic rest, which at fixed work
+    /// scales with V² (energy per instruction ∝ C·V²):
+    ///   P̂ = (P_now − fixed_now)₊ · (V_l / V_now)² + fixed_l.
+    [[nodiscard]] sim::power_time anchored_estimate(const sim::observation& obs, std::size_t k, level_t l,
+                                                    double ips) const noexcept {
+        const auto now = static_cast<level_t>(obs.level[k]);
+        const double tpi_now = 1.0 / ips;
+        const auto& wt = time_[k].weights();
+        const double mem = std::clamp((wt(1) * obs.mem_per_instr[k] + wt(2)) * 1e-9, 0.0, 0.95 * tpi_now);
+        const double tpi_l = (tpi_now - mem) * obs.freq_hz[k] / freq_hz_[k][l] + mem;
+        const auto& wp = power_[k].weights();
+        const Eigen::Vector4d xn = power_features(obs, k, now), xl = power_features(obs, k, l);
+        const double fixed_now = wp(2) * xn(2) + wp(3), fixed_l = wp(2) * xl(2) + wp(3);
+        const double v = volt_v_[k][l] / volt_v_[k][now];
+        const double dyn = std::max(0.0, obs.power_w[k] - fixed_now) * v * v;
+        return {dyn + fixed_l, obs.busy_time_s[k] * tpi_l / tpi_now};
+    }
+
     static constexpr const char* who_ctor = "l2s::online::island_models";
     static constexpr const char* who_upd = "l2s::online::island_models::update";
     config cfg_;

@@ -21,6 +21,20 @@
 
 namespace l2s::online {
 
+/// The probabilities (K × L_max blocks, `block` = K·L_max values each) of policy q along an episode, read in
+/// order: the policy's feature history follows the episode (when it has one) and is reset before and after.
+template <class Q>
+[[nodiscard]] std::vector<double> episode_probabilities(Q& q, std::span<const sim::observation> episode, std::size_t block) {
+    std::vector<double> blocks(episode.size() * block);
+    if constexpr (requires { q.reset(); }) q.reset();
+    for (std::size_t i = 0; i < episode.size(); ++i) {
+        q.probabilities(episode[i], std::span<double>(blocks).subspan(i * block, block));
+        if constexpr (requires { q.advance(episode[i]); }) q.advance(episode[i]);
+    }
+    if constexpr (requires { q.reset(); }) q.reset();
+    return blocks;
+}
+
 /// Where the slow path (model update, SGD step, replay step) runs.
 enum class slow_path_mode {
     inline_path,  ///< SGD and replay steps in observe(), right after the interval
@@ -86,21 +100,23 @@ public:
     /// (labels: n·K). Throws as entropy_gate::calibrate / conformal_calibrator::calibrate; on error neither is
     /// changed.
     void calibrate(std::span<const sim::observation> held_out, std::span<const level_t> labels, rng_type& rng) {
-        const std::size_t bs = gate_.block_size();
-        std::vector<double> blocks(held_out.size() * bs);
-        // held_out is read in order as an episode: the policy's feature history follows it (when it has one)
-        // and is reset before and after.
-        if constexpr (requires { policy_.reset(); }) policy_.reset();
-        for (std::size_t i = 0; i < held_out.size(); ++i) {
-            policy_.probabilities(held_out[i], std::span<double>(blocks).subspan(i * bs, bs));
-            if constexpr (requires { policy_.advance(held_out[i]); }) policy_.advance(held_out[i]);
-        }
-        if constexpr (requires { policy_.reset(); }) policy_.reset();
+        const std::vector<double> blocks = episode_probabilities(policy_, held_out, gate_.block_size());
         entropy_gate g = gate_;
         conformal_calibrator c = cal_;
         g.calibrate(blocks);
         c.calibrate(blocks, labels, rng);
         gate_ = std::move(g);
+        cal_ = std::move(c);
+    }
+
+    /// Calibrates only the conformal sets, from probability blocks computed elsewhere (n blocks of K × L_max,
+    /// as probabilities() writes them) and their reference levels (n·K): for example from policies that did
+    /// not train on the calibration programs, so q̂ measures the policy's error on programs it has not seen
+    /// (cross-program calibration, docs/uaol.md#cross-program). Throws as conformal_calibrator::calibrate;
+    /// on error nothing changes.
+    void calibrate_sets(std::span<const double> probabilities, std::span<const level_t> labels, rng_type& rng) {
+        conformal_calibrator c = cal_;
+        c.calibrate(probabilities, labels, rng);
         cal_ = std::move(c);
     }
 
