@@ -187,7 +187,7 @@ int cmd_train(const json& j, const std::string& out) {
     r.get("model", model);
     r.get("epochs", epochs);
     policy::feature_map_config features;
-    io::detail::read_feature_set(r, "features", features.set, "train");
+    r.get_named("features", features.set, policy::feature_set_names);
     const auto* hid = r.child("hidden");
     search::objective obj;
     if (const auto* o = r.child("objective")) obj = io::objective_from_json(*o, "train.objective");

@@ -125,20 +125,6 @@ struct scenario {
     return o;
 }
 
-namespace detail {
-/// Reads the feature set named at key ("compact", "standard" or "extended"), if present.
-inline void read_feature_set(strict_reader& r, const char* key, policy::feature_set& out, const std::string& path) {
-    std::string name = policy::to_string(out);
-    r.get(key, name);
-    for (auto s : {policy::feature_set::compact, policy::feature_set::standard, policy::feature_set::extended})
-        if (name == policy::to_string(s)) {
-            out = s;
-            return;
-        }
-    r.fail(path + "." + key, "must be compact, standard or extended");
-}
-}  // namespace detail
-
 /// Reads a leave-one-out experiment config (every key optional; defaults as in experiment::loo_config).
 [[nodiscard]] inline experiment::loo_config loo_config_from_json(const nlohmann::json& j, const std::string& path = "experiment") {
     detail::strict_reader r(j, path, "l2s::io::loo_config_from_json");
@@ -151,21 +137,14 @@ inline void read_feature_set(strict_reader& r, const char* key, policy::feature_
     if (const auto* o = r.child("objective")) c.objective = objective_from_json(*o, path + ".objective");
     r.get("oracle_evaluations", c.oracle_evaluations);
     r.get("softmax_l2", c.softmax_l2);
-    detail::read_feature_set(r, "features", c.features, path);
+    r.get_named("features", c.features, policy::feature_set_names);
     r.get("uaol_alpha", c.uaol_alpha);
     r.get("uaol_gate_quantile", c.uaol_gate_quantile);
     r.get("uaol_budget", c.uaol_budget);
     r.get("uaol_learning_rate", c.uaol_learning_rate);
     r.get("uaol_calibration", c.uaol_calibration);
     r.get("uaol_models", c.uaol_models);
-    {
-        std::string score = c.uaol_score == online::conformal_score::lac ? "lac" : "aps";
-        r.get("uaol_score", score);
-        if (score == "lac") c.uaol_score = online::conformal_score::lac;
-        else if (score == "aps") c.uaol_score = online::conformal_score::aps;
-        else if (score == "aps_randomised") c.uaol_score = online::conformal_score::aps_randomised;
-        else r.fail(path + ".uaol_score", "must be lac, aps or aps_randomised");
-    }
+    r.get_named("uaol_score", c.uaol_score, online::conformal_score_names);
     r.get("governors", c.governors);
     r.finish();
     c.validate();
@@ -196,7 +175,7 @@ inline void read_feature_set(strict_reader& r, const char* key, policy::feature_
     r.get("evaluations", c.evaluations);
     r.get("bo_guided_rounds", c.bo_guided_rounds);
     r.get("softmax_l2", c.softmax_l2);
-    detail::read_feature_set(r, "features", c.features, path);
+    r.get_named("features", c.features, policy::feature_set_names);
     r.get("q_learning_episodes", c.q_learning_episodes);
     if (const auto* d = r.child("dtm")) {
         detail::strict_reader dr(*d, path + ".dtm", "l2s::io::study_config_from_json");

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // l2s/online/conformal.hpp: split-conformal prediction sets of V/F levels per island (LAC, APS).
 #pragma once
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <random>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <l2s/core/checks.hpp>
@@ -21,6 +23,9 @@ enum class conformal_score {
     aps,            ///< s = Σ_{j: p(j) ≥ p(l)} p(j)  (non-randomised APS, Romano, Sesia, Candès, NeurIPS 2020)
     aps_randomised  ///< s = Σ_{j: p(j) > p(l)} p(j) + u·p(l), u ~ U(0, 1)  (randomised APS, same paper)
 };
+/// The name of every score, as configuration files spell it.
+inline constexpr std::array<std::pair<const char*, conformal_score>, 3> conformal_score_names{
+    {{"lac", conformal_score::lac}, {"aps", conformal_score::aps}, {"aps_randomised", conformal_score::aps_randomised}}};
 
 /// Tunables of conformal_calibrator.
 struct conformal_calibrator_config {

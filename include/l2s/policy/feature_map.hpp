@@ -38,14 +38,19 @@ enum class feature_set : std::uint8_t {
 [[nodiscard]] constexpr std::size_t feature_count(feature_set s) noexcept {
     return s == feature_set::compact ? 8 : s == feature_set::standard ? 32 : 128;
 }
+/// The name of every set, as configuration files spell it.
+inline constexpr std::array<std::pair<const char*, feature_set>, 3> feature_set_names{
+    {{"compact", feature_set::compact}, {"standard", feature_set::standard}, {"extended", feature_set::extended}}};
 /// "compact", "standard" or "extended".
 [[nodiscard]] constexpr const char* to_string(feature_set s) noexcept {
-    return s == feature_set::compact ? "compact" : s == feature_set::standard ? "standard" : "extended";
+    for (const auto& [name, v] : feature_set_names)
+        if (v == s) return name;
+    return "?";
 }
 /// The set named name; throws invalid_config naming `who` for any other name.
 [[nodiscard]] inline feature_set feature_set_from_string(std::string_view name, std::string_view who) {
-    for (auto s : {feature_set::compact, feature_set::standard, feature_set::extended})
-        if (name == to_string(s)) return s;
+    for (const auto& [n, v] : feature_set_names)
+        if (name == n) return v;
     throw invalid_config(std::string(who) + ": unknown feature set '" + std::string(name) +
                          "' (compact, standard, extended)");
 }

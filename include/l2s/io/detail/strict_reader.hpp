@@ -3,9 +3,11 @@
 // types naming the key's path (experiment files, workload files).
 #pragma once
 #include <algorithm>
+#include <array>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +48,23 @@ public:
         } catch (const std::exception&) {
             fail(path_ + "." + key, "has the wrong type");
         }
+    }
+    /// Reads an enumeration by name: names lists (name, value) pairs; any other string fails naming them.
+    template <class E, std::size_t N>
+    void get_named(const char* key, E& out, const std::array<std::pair<const char*, E>, N>& names) {
+        std::string name;
+        for (const auto& [n, v] : names)
+            if (v == out) name = n;
+        get(key, name);
+        std::string all;
+        for (const auto& [n, v] : names) {
+            if (name == n) {
+                out = v;
+                return;
+            }
+            all += (all.empty() ? "" : ", ") + std::string(n);
+        }
+        fail(path_ + "." + key, "must be one of " + all);
     }
     const nlohmann::json* child(const char* key) {
         seen_.push_back(key);
