@@ -47,7 +47,9 @@ TEST_CASE("feature sets: 8, 32 and 128 features, each set a prefix of the next a
     auto sc = c.make_state(), ss = s.make_state(), se = e.make_state();
     CHECK(sc.previous.empty());
     CHECK(ss.slow.empty());
-    CHECK(se.slow.size() == K * 8);
+    CHECK(se.slow.size() == 8 * se.stride);
+    CHECK(se.stride % policy::feature_map::block_width == 0);
+    CHECK(se.stride >= K);
     test::walk_env env(K, 6, 50);
     rng_type rng(3);
     auto o = env.reset(rng);

@@ -17,6 +17,7 @@
 
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
+#include <l2s/detail/lanes.hpp>
 #include <l2s/sim/observation.hpp>
 
 namespace l2s::policy {
@@ -63,13 +64,16 @@ struct feature_map_config {
 };
 
 /// The history a feature_map needs between decisions, per island and base signal: the previous value and
-/// the EWMA (standard and extended sets), the slow EWMA and the EW variance (extended set). Sized once for
-/// K islands; updating it never allocates.
+/// the EWMA (standard and extended sets), the slow EWMA and the EW variance (extended set). Signal-major
+/// with the islands padded to a multiple of feature_map::block_width (entry [j·stride + k] for base signal
+/// j of island k), so a block of islands reads and writes each signal contiguously. Sized once for K
+/// islands; updating it never allocates.
 struct feature_state {
-    std::vector<double> previous;  ///< K × 8, island-major (empty for the compact set)
-    std::vector<double> ewma;      ///< K × 8, island-major (empty for the compact set)
-    std::vector<double> slow;      ///< K × 8, island-major (extended set only)
-    std::vector<double> var;       ///< K × 8, island-major (extended set only)
+    std::vector<double> previous;  ///< 8 × stride (empty for the compact set)
+    std::vector<double> ewma;      ///< 8 × stride (empty for the compact set)
+    std::vector<double> slow;      ///< 8 × stride (extended set only)
+    std::vector<double> var;       ///< 8 × stride (extended set only)
+    std::size_t stride = 0;        ///< K rounded up to a multiple of feature_map::block_width
     bool primed = false;           ///< false until the first observation of an episode was committed
 };
 
@@ -98,11 +102,20 @@ struct feature_state {
 /// reading becomes NaN in the raw features; the scaler maps NaN to 0 (the training mean) and counts it.
 /// Chip statistics skip non-finite readings (NaN when an island has none). An observation with
 /// interval == 0 starts a new episode (deltas 0, EWMAs restart).
+///
+/// Features are computed for blocks of block_width consecutive islands at a time, feature-major
+/// (`extract_block`): every formula then runs across islands in vector registers, reading each signal
+/// straight from the observation's per-island vectors. The per-island forms (`extract`, `extract_all`)
+/// transpose a block, so training data and decisions share one implementation.
 class feature_map {
 public:
     using config = feature_map_config;
     static constexpr std::size_t num_base = 8;
     static constexpr std::size_t max_features = 128;  ///< F of the largest set (stack buffers use it)
+    static constexpr std::size_t block_width = 8;     ///< islands per block (extract_block)
+    /// Raw features of one block, feature-major: entry [f·block_width + i] is feature f of island k0 + i.
+    /// Declare it `alignas(64)`; lanes past the last island hold unspecified values.
+    using block = std::array<double, max_features * block_width>;
 
     feature_map() : feature_map(1, {}) {}
     explicit feature_map(std::size_t islands, std::vector<std::size_t> levels_per_island = {}, feature_map_config cfg = {})
@@ -119,6 +132,7 @@ public:
         for (auto l : levels_)
             require_config(l >= 1 && l <= max_width, who, "levels_per_island", "in [1, 256]", static_cast<double>(l));
         for (auto l : levels_) level_scale_.push_back(l > 1 ? 1.0 / double(l - 1) : 0.0);
+        level_scale_.resize(padded_islands(), 0.0);  // blocks read whole lanes
     }
 
     [[nodiscard]] const feature_map_config& cfg() const noexcept { return cfg_; }
@@ -162,7 +176,8 @@ public:
     /// A state sized for this map (allocates; call once at construction).
     [[nodiscard]] feature_state make_state() const {
         feature_state s;
-        const std::size_t n = num_islands() * num_base;
+        s.stride = padded_islands();
+        const std::size_t n = num_base * s.stride;
         if (cfg_.set != feature_set::compact) {
             s.previous.assign(n, 0.0);
             s.ewma.assign(n, 0.0);
@@ -172,6 +187,10 @@ public:
             s.var.assign(n, 0.0);
         }
         return s;
+    }
+    /// K rounded up to a multiple of block_width.
+    [[nodiscard]] std::size_t padded_islands() const noexcept {
+        return (num_islands() + block_width - 1) / block_width * block_width;
     }
 
     /// Chip-wide values shared by every island: the standard aggregates (features 26–31) and, for the
@@ -197,28 +216,40 @@ public:
         return c;
     }
 
-    /// Writes the num_features() raw features of island k into out (at least that long), given the state
-    /// before this observation.
-    void extract(const sim::observation& o, const feature_state& s, const chip_summary& chip, std::size_t k,
-                 std::span<double> out) const noexcept {
-        std::array<double, num_base> b;
-        base_signals(o, k, chip.inv_interval_s, b);
-        double* f = out.data();
-        for (std::size_t j = 0; j < num_base; ++j) f[j] = b[j];
+    /// Writes the raw features of islands k0, …, k0 + block_width − 1 (those below K; k0 a multiple of
+    /// block_width) into f, feature-major (see block), given the state before this observation.
+    void extract_block(const sim::observation& o, const feature_state& s, const chip_summary& chip, std::size_t k0,
+                       double* f) const noexcept {
+        constexpr std::size_t W = block_width;
+        base_block(o, k0, chip.inv_interval_s, f);  // features 0–7 are the base signals
         if (cfg_.set == feature_set::compact) return;
-        const bool fresh = !s.primed || o.interval == 0 || s.previous.size() < (k + 1) * num_base;
-        const double* prev = fresh ? b.data() : s.previous.data() + k * num_base;
-        const double* m = fresh ? b.data() : s.ewma.data() + k * num_base;
+        const bool fresh = !s.primed || o.interval == 0 || s.stride < padded_islands() ||
+                           s.previous.size() < num_base * s.stride || s.ewma.size() < num_base * s.stride;
+        // History of signal j at lane i: hist[j·hist_stride + i] (this observation's values when fresh).
+        const double* prev = fresh ? f : s.previous.data() + k0;
+        const double* ew = fresh ? f : s.ewma.data() + k0;
+        const std::size_t hs = fresh ? W : s.stride;
         const double a = cfg_.ewma_alpha;
         for (std::size_t j = 0; j < num_base; ++j) {
-            f[num_base + j] = finite(prev[j]) ? b[j] - prev[j] : 0.0;
-            f[2 * num_base + j] = finite(m[j]) ? a * b[j] + (1.0 - a) * m[j] : b[j];
+            const auto b = lanes::load(f + j * W), p = lanes::load(prev + j * hs), m = lanes::load(ew + j * hs);
+            select(finite(p), b - p, lanes::broadcast(0.0)).store(f + (num_base + j) * W);
+            select(finite(m), a * b + (1.0 - a) * m, b).store(f + (2 * num_base + j) * W);
         }
-        f[24] = k < o.level.size() && k < level_scale_.size() ? double(o.level[k]) * level_scale_[k] : nan();
-        f[25] = k < o.active_cores.size() ? double(o.active_cores[k]) : nan();
-        for (std::size_t j = 0; j < chip.values.size(); ++j) f[26 + j] = chip.values[j];
+        signal_block(o.level, k0, 1.0, f + 24 * W);
+        (lanes::load(f + 24 * W) * lanes::load(level_scale_.data() + k0)).store(f + 24 * W);
+        signal_block(o.active_cores, k0, 1.0, f + 25 * W);
+        for (std::size_t j = 0; j < chip.values.size(); ++j) lanes::broadcast(chip.values[j]).store(f + (26 + j) * W);
         if (cfg_.set == feature_set::standard) return;
-        extract_extended(b, fresh, m, s, chip, k, f);
+        extract_extended(fresh, ew, hs, s, chip, k0, f);
+    }
+
+    /// Writes the num_features() raw features of island k into out (at least that long), given the state
+    /// before this observation. Computes island k's whole block: use extract_block or extract_all for many.
+    void extract(const sim::observation& o, const feature_state& s, const chip_summary& chip, std::size_t k,
+                 std::span<double> out) const noexcept {
+        alignas(64) block f;
+        extract_block(o, s, chip, k - k % block_width, f.data());
+        for (std::size_t j = 0; j < num_features(); ++j) out[j] = f[j * block_width + k % block_width];
     }
 
     /// Raw features of every island, island-major (out[k·F + f], F = num_features()), under state s.
@@ -226,54 +257,69 @@ public:
     void extract_all(const sim::observation& o, const feature_state& s, std::span<double> out) const noexcept {
         const std::size_t F = num_features();
         const auto chip = summarise(o);
-        for (std::size_t k = 0; k < num_islands() && (k + 1) * F <= out.size(); ++k)
-            extract(o, s, chip, k, out.subspan(k * F, F));
+        alignas(64) block f;
+        for (std::size_t k0 = 0; k0 < num_islands() && (k0 + 1) * F <= out.size(); k0 += block_width) {
+            extract_block(o, s, chip, k0, f.data());
+            for (std::size_t k = k0; k < std::min(k0 + block_width, num_islands()) && (k + 1) * F <= out.size(); ++k)
+                for (std::size_t j = 0; j < F; ++j) out[k * F + j] = f[j * block_width + k - k0];
+        }
     }
 
     /// Advances the state past observation o (what extract computed becomes the history).
     void commit(const sim::observation& o, feature_state& s) const noexcept {
         const auto chip = summarise(o);
-        std::array<double, max_features> f;
-        for (std::size_t k = 0; k < num_islands(); ++k) {
-            extract(o, s, chip, k, f);
-            commit_island(f, k, s);
+        alignas(64) block f;
+        for (std::size_t k0 = 0; k0 < num_islands(); k0 += block_width) {
+            extract_block(o, s, chip, k0, f.data());
+            commit_block(f.data(), k0, s);
         }
         s.primed = true;
     }
-    /// Stores island k's part of the history from the features extract wrote for it (own values, EWMAs
-    /// and, for the extended set, slow EWMAs and EW variances), so a decision extracts once and commits
-    /// without recomputing. Set s.primed afterwards.
-    void commit_island(std::span<const double> f, std::size_t k, feature_state& s) const noexcept {
-        if (cfg_.set == feature_set::compact || s.previous.size() < (k + 1) * num_base) return;
-        for (std::size_t j = 0; j < num_base; ++j) {
-            s.previous[k * num_base + j] = f[j];
-            s.ewma[k * num_base + j] = f[2 * num_base + j];
-        }
-        if (cfg_.set != feature_set::extended || s.slow.size() < (k + 1) * num_base) return;
-        for (std::size_t j = 0; j < num_base; ++j) {
-            s.slow[k * num_base + j] = f[32 + j];
-            s.var[k * num_base + j] = f[40 + j] * f[40 + j];
-        }
+    /// Stores the block at k0's part of the history from the features extract_block wrote for it (own
+    /// values, EWMAs and, for the extended set, slow EWMAs and EW variances), so a decision extracts once
+    /// and commits without recomputing. Set s.primed after the last block.
+    void commit_block(const double* f, std::size_t k0, feature_state& s) const noexcept {
+        constexpr std::size_t W = block_width;
+        const std::size_t n = num_base * s.stride;
+        if (cfg_.set == feature_set::compact || k0 + W > s.stride || s.previous.size() < n || s.ewma.size() < n) return;
+        for (std::size_t j = 0; j < num_base; ++j)
+            for (std::size_t i = 0; i < W; ++i) {  // padding lanes past K are written too: never read
+                s.previous[j * s.stride + k0 + i] = f[j * W + i];
+                s.ewma[j * s.stride + k0 + i] = f[(2 * num_base + j) * W + i];
+            }
+        if (cfg_.set != feature_set::extended || s.slow.size() < n || s.var.size() < n) return;
+        for (std::size_t j = 0; j < num_base; ++j)
+            for (std::size_t i = 0; i < W; ++i) {
+                s.slow[j * s.stride + k0 + i] = f[(32 + j) * W + i];
+                s.var[j * s.stride + k0 + i] = f[(40 + j) * W + i] * f[(40 + j) * W + i];
+            }
     }
 
 private:
     static double nan() noexcept { return std::numeric_limits<double>::quiet_NaN(); }
-    /// std::isfinite in a form that vectorises (NaN compares false).
-    static bool finite(double x) noexcept { return std::abs(x) <= std::numeric_limits<double>::max(); }
+    using lanes = l2s::detail::lanes<double, block_width>;  ///< one feature of a block's islands
+    /// out[i] = v[k0 + i] · scale for the islands v covers, NaN for the others.
     template <class T>
-    static double at(const std::vector<T>& v, std::size_t k) noexcept {
-        return k < v.size() ? static_cast<double>(v[k]) : nan();
+    void signal_block(const std::vector<T>& v, std::size_t k0, double scale, double* out) const noexcept {
+        const std::size_t n = std::min(v.size(), num_islands());
+        if (k0 + block_width <= n) {
+            for (std::size_t i = 0; i < block_width; ++i) out[i] = static_cast<double>(v[k0 + i]) * scale;
+        } else {
+            for (std::size_t i = 0; i < block_width; ++i)
+                out[i] = k0 + i < n ? static_cast<double>(v[k0 + i]) * scale : nan();
+        }
     }
-    static void base_signals(const sim::observation& o, std::size_t k, double inv_interval_s,
-                             std::array<double, num_base>& b) noexcept {
-        b[0] = at(o.utilisation, k);
-        b[1] = at(o.ipc, k);
-        b[2] = at(o.mem_per_instr, k);
-        b[3] = at(o.mem_per_s, k) * 1e-9;
-        b[4] = at(o.power_w, k);
-        b[5] = at(o.temp_c, k);
-        b[6] = at(o.freq_hz, k) * 1e-9;
-        b[7] = at(o.busy_time_s, k) * inv_interval_s;
+    /// The 8 base signals of the block at k0, signal-major (b[j·block_width + i]).
+    void base_block(const sim::observation& o, std::size_t k0, double inv_interval_s, double* b) const noexcept {
+        constexpr std::size_t W = block_width;
+        signal_block(o.utilisation, k0, 1.0, b);
+        signal_block(o.ipc, k0, 1.0, b + W);
+        signal_block(o.mem_per_instr, k0, 1.0, b + 2 * W);
+        signal_block(o.mem_per_s, k0, 1e-9, b + 3 * W);
+        signal_block(o.power_w, k0, 1.0, b + 4 * W);
+        signal_block(o.temp_c, k0, 1.0, b + 5 * W);
+        signal_block(o.freq_hz, k0, 1e-9, b + 6 * W);
+        signal_block(o.busy_time_s, k0, inv_interval_s, b + 7 * W);
     }
     /// (i, j), i ≤ j, of the q-th quadratic term in row order.
     static constexpr std::pair<std::size_t, std::size_t> quadratic_pair(std::size_t q) noexcept {
@@ -281,49 +327,63 @@ private:
         while (q >= num_base - i) q -= num_base - i++;
         return {i, i + q};
     }
-    /// Features 32–127 of island k (f already holds 0–31).
-    void extract_extended(const std::array<double, num_base>& b, bool fresh, const double* m, const feature_state& s,
-                          const chip_summary& chip, std::size_t k, double* f) const noexcept {
-        const bool has = !fresh && s.slow.size() >= (k + 1) * num_base;
+    /// Features 32–127 of the block at k0 (f already holds 0–31); ew/hs: the EWMA history used for 16–23.
+    void extract_extended(bool fresh, const double* ew, std::size_t hs, const feature_state& s, const chip_summary& chip,
+                          std::size_t k0, double* f) const noexcept {
+        constexpr std::size_t W = block_width;
+        const bool has = !fresh && s.slow.size() >= num_base * s.stride && s.var.size() >= num_base * s.stride;
         const double as = cfg_.slow_ewma_alpha, a = cfg_.ewma_alpha;
+        const auto zero = lanes::broadcast(0.0);
         for (std::size_t j = 0; j < num_base; ++j) {
-            const double ms = has ? s.slow[k * num_base + j] : b[j];
-            f[32 + j] = finite(ms) ? as * b[j] + (1.0 - as) * ms : b[j];
-            const double v = has ? s.var[k * num_base + j] : 0.0;
-            const double e = b[j] - m[j];
-            f[40 + j] = has && finite(v) && finite(m[j]) ? std::sqrt((1.0 - a) * (v + a * e * e)) : 0.0;
+            const auto b = lanes::load(f + j * W);
+            if (!has) {  // the slow EWMA restarts at this value, the deviation at 0
+                select(finite(b), as * b + (1.0 - as) * b, b).store(f + (32 + j) * W);
+                zero.store(f + (40 + j) * W);
+                continue;
+            }
+            const auto m = lanes::load(ew + j * hs), ms = lanes::load(s.slow.data() + j * s.stride + k0),
+                       v = lanes::load(s.var.data() + j * s.stride + k0);
+            select(finite(ms), as * b + (1.0 - as) * ms, b).store(f + (32 + j) * W);
+            const auto e = b - m;
+            select(finite(v) & finite(m), sqrt((1.0 - a) * (v + a * e * e)), zero).store(f + (40 + j) * W);
         }
-        for (std::size_t j = 0; j < 3 * num_base; ++j) f[48 + j] = chip.spread[j];
-        for (std::size_t j = 0; j < num_base; ++j) f[72 + j] = b[j] * f[24];
-        std::size_t q = 80;
-        for (std::size_t i = 0; i < num_base; ++i)
-            for (std::size_t j = i; j < num_base; ++j) f[q++] = b[i] * b[j];
-        for (std::size_t j = 0; j < num_base; ++j) f[116 + j] = std::abs(f[8 + j]);
-        for (std::size_t j = 0; j < 4; ++j) f[124 + j] = chip.spread[3 * num_base + j];
+        for (std::size_t j = 0; j < 3 * num_base; ++j) lanes::broadcast(chip.spread[j]).store(f + (48 + j) * W);
+        const auto level = lanes::load(f + 24 * W);
+        for (std::size_t j = 0; j < num_base; ++j) (lanes::load(f + j * W) * level).store(f + (72 + j) * W);
+        for (std::size_t q = 0; q < 36; ++q) {
+            const auto [x, y] = quadratic_pair(q);
+            (lanes::load(f + x * W) * lanes::load(f + y * W)).store(f + (80 + q) * W);
+        }
+        for (std::size_t j = 0; j < num_base; ++j) abs(lanes::load(f + (8 + j) * W)).store(f + (116 + j) * W);
+        for (std::size_t j = 0; j < 4; ++j) lanes::broadcast(chip.spread[3 * num_base + j]).store(f + (124 + j) * W);
     }
     /// Means, maxima and minima of the base signals over islands, and the standard deviations of
     /// utilisation, ipc, power and level fraction (finite readings only; NaN when there are none).
     void spreads(const sim::observation& o, chip_summary& c) const noexcept {
+        constexpr std::size_t W = block_width;
         std::array<double, num_base> sum{}, sq{}, cnt{}, mx, mn;
         mx.fill(-std::numeric_limits<double>::infinity());
         mn.fill(std::numeric_limits<double>::infinity());
         double lsum = 0.0, lsq = 0.0, lcnt = 0.0;
-        std::array<double, num_base> b;
-        for (std::size_t k = 0; k < num_islands(); ++k) {
-            base_signals(o, k, c.inv_interval_s, b);
-            for (std::size_t j = 0; j < num_base; ++j) {
-                if (!finite(b[j])) continue;
-                sum[j] += b[j];
-                sq[j] += b[j] * b[j];
-                cnt[j] += 1.0;
-                mx[j] = std::max(mx[j], b[j]);
-                mn[j] = std::min(mn[j], b[j]);
-            }
-            if (k < o.level.size()) {
-                const double l = double(o.level[k]) * level_scale_[k];
-                lsum += l;
-                lsq += l * l;
-                lcnt += 1.0;
+        alignas(64) std::array<double, num_base * W> b;
+        for (std::size_t k0 = 0; k0 < num_islands(); k0 += W) {
+            base_block(o, k0, c.inv_interval_s, b.data());
+            for (std::size_t k = k0; k < std::min(k0 + W, num_islands()); ++k) {
+                for (std::size_t j = 0; j < num_base; ++j) {
+                    const double x = b[j * W + k - k0];
+                    if (!std::isfinite(x)) continue;
+                    sum[j] += x;
+                    sq[j] += x * x;
+                    cnt[j] += 1.0;
+                    mx[j] = std::max(mx[j], x);
+                    mn[j] = std::min(mn[j], x);
+                }
+                if (k < o.level.size()) {
+                    const double l = double(o.level[k]) * level_scale_[k];
+                    lsum += l;
+                    lsq += l * l;
+                    lcnt += 1.0;
+                }
             }
         }
         auto sd = [](double s, double s2, double n) {
@@ -345,7 +405,7 @@ private:
 
     feature_map_config cfg_;
     std::vector<std::size_t> levels_;
-    std::vector<double> level_scale_;  ///< 1 / (L_k − 1), 0 for a single level
+    std::vector<double> level_scale_;  ///< 1 / (L_k − 1), 0 for a single level; padded with 0 to padded_islands()
 };
 
 /// Standard scaler z = clamp((x − mean) / scale, ±clip); NaN → 0. Fitted on training features and stored

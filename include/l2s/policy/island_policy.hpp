@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -12,6 +13,7 @@
 
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
+#include <l2s/detail/lanes.hpp>
 #include <l2s/policy/feature_map.hpp>
 #include <l2s/sim/observation.hpp>
 
@@ -68,6 +70,16 @@ struct island_layout {
 
 namespace detail {
 
+/// In-place numerically stable softmax of n logits.
+template <class Scalar>
+void softmax_inplace(Scalar* x, std::size_t n) noexcept {
+    Scalar m = x[0];
+    for (std::size_t i = 1; i < n; ++i) m = std::max(m, x[i]);
+    Scalar s = 0;
+    for (std::size_t i = 0; i < n; ++i) s += (x[i] = std::exp(x[i] - m));
+    for (std::size_t i = 0; i < n; ++i) x[i] /= s;
+}
+
 /// CRTP base of softmax_linear, mlp and cart_tree. Derived provides
 /// `void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept` writing the L_h
 /// level probabilities of head h for scaled features z, and optionally `head_scores` (same signature)
@@ -93,57 +105,70 @@ public:
     /// Writes argmax_l p_k(l | obs) into a[k] for every island k < min(K, a.size()) and advances the
     /// feature history. Never allocates; a is not resized (size it to K once).
     void act(const sim::observation& o, sim::action& a) noexcept {
-        const auto chip = layout_.features.summarise(o);
-        std::array<Scalar, max_width> p;  // written before read
-        std::array<double, feature_map::max_features> raw;
-        std::array<Scalar, feature_map::max_features> z;
         std::size_t bad = 0;  // added to the shared counter once per decision
-        for (std::size_t k = 0; k < num_islands(); ++k) {
-            layout_.features.extract(o, state_, chip, k, raw);
-            bad += scale(raw.data(), z.data());
-            layout_.features.commit_island(raw, k, state_);  // island k's history is not read again this call
-            const auto& d = static_cast<const Derived&>(*this);
-            const std::size_t h = layout_.head_of_island[k];
-            if constexpr (requires { d.head_scores(h, z.data(), p.data()); }) d.head_scores(h, z.data(), p.data());
-            else d.head_probabilities(h, z.data(), p.data());
-            const std::size_t L = num_levels(k);
-            std::size_t best = 0;
-            Scalar top = p[0];  // the running maximum in a register: no load that waits on best
-            for (std::size_t l = 1; l < L; ++l)
-                if (p[l] > top) {
-                    top = p[l];
-                    best = l;
-                }
-            if (k < a.size()) a[k] = static_cast<level_t>(best);
-        }
+        for_each_block(o, [&](std::size_t k0, const double* raw, const Scalar* z, std::size_t n) {
+            layout_.features.commit_block(raw, k0, state_);  // this block's history is not read again this call
+            block_scores(
+                k0, z, n,
+                [&](std::size_t h, std::uint32_t lanes_of_h, const Scalar* s) {
+                    // argmax over levels for the whole block at once: one compare and two selects per level
+                    using lanes = l2s::detail::lanes<Scalar, block_w>;
+                    auto top = lanes::load(s), best = lanes::broadcast(Scalar(0));
+                    for (std::size_t l = 1; l < levels_of_head_[h]; ++l) {
+                        const auto x = lanes::load(s + l * block_w);
+                        const auto up = x > top;
+                        top = select(up, x, top);
+                        best = select(up, lanes::broadcast(static_cast<Scalar>(l)), best);
+                    }
+                    std::array<Scalar, block_w> b;
+                    best.store(b.data());
+                    for (std::size_t i = 0; i < n; ++i)
+                        if ((lanes_of_h >> i & 1u) && k0 + i < a.size()) a[k0 + i] = static_cast<level_t>(b[i]);
+                },
+                [&](std::size_t k, const Scalar* s, bool) {
+                    std::size_t best = 0;
+                    Scalar top = s[0];  // the running maximum in a register: no load that waits on best
+                    for (std::size_t l = 1; l < num_levels(k); ++l)
+                        if (s[l] > top) {
+                            top = s[l];
+                            best = l;
+                        }
+                    if (k < a.size()) a[k] = static_cast<level_t>(best);
+                });
+        }, bad);
         state_.primed = true;
         clamped_.add(bad);
     }
 
     /// Advances the feature history past o without deciding (what act does besides the model): for hosts
     /// that read probabilities() and decide elsewhere, e.g. online::uaol_policy. Never allocates.
-    void advance(const sim::observation& o) noexcept {
-        const auto chip = layout_.features.summarise(o);
-        std::array<double, feature_map::max_features> raw;
-        for (std::size_t k = 0; k < num_islands(); ++k) {
-            layout_.features.extract(o, state_, chip, k, raw);
-            layout_.features.commit_island(raw, k, state_);
-        }
-        state_.primed = true;
-    }
+    void advance(const sim::observation& o) noexcept { layout_.features.commit(o, state_); }
+
     /// Writes K × L_max probabilities, island-major (out[k·L_max + l]), zero beyond L_k; uses but does not
     /// advance the feature history. Writes only what fits in out.
     void probabilities(const sim::observation& o, std::span<double> out) const noexcept {
-        const auto chip = layout_.features.summarise(o);
-        std::array<Scalar, max_width> p;  // written before read
         std::size_t bad = 0;
-        for (std::size_t k = 0; k < num_islands(); ++k) {
-            bad += island_probabilities(o, chip, k, p.data());
+        const auto write = [&](std::size_t k, Scalar* p, bool logits) {
+            const std::size_t L = num_levels(k);
+            if (logits) softmax_inplace(p, L);
             for (std::size_t l = 0; l < lmax_; ++l) {
                 const std::size_t i = k * lmax_ + l;
-                if (i < out.size()) out[i] = l < num_levels(k) ? static_cast<double>(p[l]) : 0.0;
+                if (i < out.size()) out[i] = l < L ? static_cast<double>(p[l]) : 0.0;
             }
-        }
+        };
+        for_each_block(o, [&](std::size_t k0, const double*, const Scalar* z, std::size_t n) {
+            block_scores(
+                k0, z, n,
+                [&](std::size_t h, std::uint32_t lanes_of_h, const Scalar* s) {
+                    std::array<Scalar, max_width> p;  // written before read
+                    for (std::size_t i = 0; i < n; ++i) {
+                        if (!(lanes_of_h >> i & 1u)) continue;
+                        for (std::size_t l = 0; l < levels_of_head_[h]; ++l) p[l] = s[l * block_w + i];
+                        write(k0 + i, p.data(), true);
+                    }
+                },
+                [&](std::size_t k, Scalar* p, bool logits) { write(k, p, logits); });
+        }, bad);
         clamped_.add(bad);
     }
 
@@ -205,15 +230,85 @@ private:
         }
         return bad;
     }
-    /// Level probabilities of island k into p; returns the number of clamped inputs.
-    std::size_t island_probabilities(const sim::observation& o, const feature_map::chip_summary& chip, std::size_t k,
-                                     Scalar* p) const noexcept {
-        std::array<double, feature_map::max_features> raw;
-        std::array<Scalar, feature_map::max_features> z;
-        layout_.features.extract(o, state_, chip, k, raw);
-        const std::size_t bad = scale(raw.data(), z.data());
-        static_cast<const Derived&>(*this).head_probabilities(layout_.head_of_island[k], z.data(), p);
-        return bad;
+    static constexpr std::size_t block_w = feature_map::block_width;  ///< islands per block
+    /// Calls fn(k0, raw, z, n) for each block of block_w islands from k0 (n of them real) with its raw features
+    /// and scaled features, feature-major (z[f·block_w + i]), under the current history; adds clamped inputs of
+    /// real islands to bad.
+    template <class Fn>
+    void for_each_block(const sim::observation& o, Fn&& fn, std::size_t& bad) const noexcept {
+        const auto chip = layout_.features.summarise(o);
+        alignas(64) feature_map::block raw;
+        alignas(64) std::array<Scalar, feature_map::max_features * block_w> z;
+        for (std::size_t k0 = 0; k0 < num_islands(); k0 += block_w) {
+            const std::size_t n = std::min(block_w, num_islands() - k0);
+            layout_.features.extract_block(o, state_, chip, k0, raw.data());
+            bad += with_feature_count(F_, [&](auto c) { return scale_block<decltype(c)::value>(raw.data(), z.data(), n); });
+            fn(k0, raw.data(), z.data(), n);
+        }
+    }
+    /// Scores of the n islands of the block at k0 from their scaled features z. With a model that has
+    /// block_scores, calls group(h, lanes, s) once per head h present in the block, with the logits of the
+    /// whole block on that head (s[l·block_w + i], l < L_h) and the bit mask of the lanes i that decide on it;
+    /// otherwise calls single(k, p, logits) for each island k with its scores p[l], l < L_k: logits when
+    /// `logits`, else probabilities (models without head_scores).
+    template <class Group, class Single>
+    void block_scores(std::size_t k0, const Scalar* z, std::size_t n, Group&& group, Single&& single) const noexcept {
+        const auto& d = static_cast<const Derived&>(*this);
+        if constexpr (requires { d.block_scores(std::size_t{0}, z, static_cast<Scalar*>(nullptr)); }) {
+            alignas(64) std::array<Scalar, max_width * block_w> s;
+            std::uint32_t done = 0;  // lanes already delivered
+            for (std::size_t i = 0; i < n; ++i) {
+                if (done >> i & 1u) continue;
+                const std::size_t h = layout_.head_of_island[k0 + i];
+                std::uint32_t lanes_of_h = 0;
+                for (std::size_t j = i; j < n; ++j)
+                    if (layout_.head_of_island[k0 + j] == h) lanes_of_h |= 1u << j;
+                d.block_scores(h, z, s.data());
+                group(h, lanes_of_h, s.data());
+                done |= lanes_of_h;
+            }
+        } else {
+            std::array<Scalar, feature_map::max_features> zk;
+            std::array<Scalar, max_width> p;
+            for (std::size_t i = 0; i < n; ++i) {
+                for (std::size_t f = 0; f < F_; ++f) zk[f] = z[f * block_w + i];
+                const std::size_t hk = layout_.head_of_island[k0 + i];
+                constexpr bool logits = requires { d.head_scores(hk, zk.data(), p.data()); };
+                if constexpr (logits) d.head_scores(hk, zk.data(), p.data());
+                else d.head_probabilities(hk, zk.data(), p.data());
+                single(k0 + i, p.data(), logits);
+            }
+        }
+    }
+    /// Scales a block feature-major (as standard_scaler::scale_one, lane by lane); counts the clamped or
+    /// non-finite inputs of the first n lanes.
+    template <std::size_t F>
+    std::size_t scale_block(const double* raw, Scalar* z, std::size_t n) const noexcept {
+        using lanes = l2s::detail::lanes<double, block_w>;
+        const double clip = layout_.scaler.clip;
+        const auto lo = lanes::broadcast(-clip), hi = lanes::broadcast(clip), zero = lanes::broadcast(0.0),
+                   one = lanes::broadcast(1.0);
+        std::array<lanes, 4> count{zero, zero, zero, zero};  // four chains: the adds do not wait on each other
+        for (std::size_t f = 0; f < F; ++f) {
+            const auto v = (lanes::load(raw + f * block_w) - layout_.scaler.mean[f]) * inv_scale_[f];
+            auto c = select(v < lo, lo, v);
+            c = select(c > hi, hi, c);
+            const auto ok = v == v;  // false for NaN
+            const auto out = select(ok, c, zero);
+            count[f % 4] = count[f % 4] + select(ok & (c == v), zero, one);
+            if constexpr (std::is_same_v<Scalar, double>) {
+                out.store(z + f * block_w);
+            } else {
+                std::array<double, block_w> zd;
+                out.store(zd.data());
+                for (std::size_t i = 0; i < block_w; ++i) z[f * block_w + i] = static_cast<Scalar>(zd[i]);
+            }
+        }
+        std::array<double, block_w> c;
+        ((count[0] + count[1]) + (count[2] + count[3])).store(c.data());
+        double bad = 0.0;
+        for (std::size_t i = 0; i < n; ++i) bad += c[i];
+        return static_cast<std::size_t>(bad);
     }
     island_layout layout_;
     std::vector<std::size_t> levels_of_head_;
@@ -223,16 +318,6 @@ private:
     feature_state state_;
     counter clamped_;
 };
-
-/// In-place numerically stable softmax of n logits.
-template <class Scalar>
-void softmax_inplace(Scalar* x, std::size_t n) noexcept {
-    Scalar m = x[0];
-    for (std::size_t i = 1; i < n; ++i) m = std::max(m, x[i]);
-    Scalar s = 0;
-    for (std::size_t i = 0; i < n; ++i) s += (x[i] = std::exp(x[i] - m));
-    for (std::size_t i = 0; i < n; ++i) x[i] /= s;
-}
 
 }  // namespace detail
 }  // namespace l2s::policy

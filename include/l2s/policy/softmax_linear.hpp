@@ -52,18 +52,13 @@ public:
     [[nodiscard]] const std::vector<softmax_linear_head>& heads() const noexcept { return heads_; }
 
     /// Logits s = W_h z + b_h (L_h entries).
-    void head_scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept {
-        // One fixed-size (F = 8, 32 or 128) dot product per level: unrolled and vectorised, with none of
-        // the dispatch of a general matrix-vector kernel at these small sizes.
-        detail::with_feature_count(this->num_features(), [&](auto n) {
-            constexpr int F = static_cast<int>(decltype(n)::value);
-            using feature_vector = Eigen::Matrix<Scalar, F, 1>;
-            Eigen::Map<const feature_vector> zv(z);
-            const Scalar* w = w_[h].data();
-            const Scalar* b = b_[h].data();
-            const Eigen::Index L = w_[h].rows();
-            for (Eigen::Index l = 0; l < L; ++l) s[l] = b[l] + Eigen::Map<const feature_vector>(w + l * F).dot(zv);
-        });
+    void head_scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept { scores<1>(h, z, s); }
+    /// Logits of a block of feature_map::block_width islands deciding on head h, from their scaled
+    /// features z, feature-major (z[f·W + i]): s[l·W + i] = b_l + Σ_f W_lf z[f·W + i]. The decision path
+    /// of island_policy: the multiply-adds run across the block's islands in vector registers, in the
+    /// same order as head_scores, so both give the same logits bit for bit.
+    void block_scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept {
+        scores<static_cast<int>(feature_map::block_width)>(h, z, s);
     }
     /// p = softmax(W_h z + b_h) (L_h entries).
     void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
@@ -117,6 +112,29 @@ private:
             heads_[h].bias(static_cast<Eigen::Index>(l)) -= lr * g;
             b_[h](static_cast<Eigen::Index>(l)) = static_cast<Scalar>(heads_[h].bias(static_cast<Eigen::Index>(l)));
         }
+    }
+
+    /// Logits of N islands (features feature-major, z[f·N + i]; logits level-major, s[l·N + i]): two
+    /// accumulation chains over even and odd features, summed at the end.
+    template <int N>
+    void scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept {
+        using lanes = Eigen::Array<Scalar, N, 1>;
+        using row = Eigen::Map<const lanes>;
+        detail::with_feature_count(this->num_features(), [&](auto n) {
+            constexpr std::size_t F = decltype(n)::value;
+            const Scalar* w = w_[h].data();
+            const Scalar* b = b_[h].data();
+            const auto L = static_cast<std::size_t>(w_[h].rows());
+            for (std::size_t l = 0; l < L; ++l) {
+                const Scalar* wl = w + l * F;
+                lanes even = lanes::Constant(b[l]), odd = lanes::Zero();  // two chains: half the FMA latency
+                for (std::size_t f = 0; f < F; f += 2) {
+                    even += wl[f] * row(z + f * N);
+                    odd += wl[f + 1] * row(z + (f + 1) * N);
+                }
+                Eigen::Map<lanes>(s + l * N) = even + odd;
+            }
+        });
     }
 
     std::vector<softmax_linear_head> heads_;
