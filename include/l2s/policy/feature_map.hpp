@@ -282,17 +282,16 @@ public:
         constexpr std::size_t W = block_width;
         const std::size_t n = num_base * s.stride;
         if (cfg_.set == feature_set::compact || k0 + W > s.stride || s.previous.size() < n || s.ewma.size() < n) return;
-        for (std::size_t j = 0; j < num_base; ++j)
-            for (std::size_t i = 0; i < W; ++i) {  // padding lanes past K are written too: never read
-                s.previous[j * s.stride + k0 + i] = f[j * W + i];
-                s.ewma[j * s.stride + k0 + i] = f[(2 * num_base + j) * W + i];
-            }
+        for (std::size_t j = 0; j < num_base; ++j) {  // padding lanes past K are written too: never read
+            lanes::load(f + j * W).store(s.previous.data() + j * s.stride + k0);
+            lanes::load(f + (2 * num_base + j) * W).store(s.ewma.data() + j * s.stride + k0);
+        }
         if (cfg_.set != feature_set::extended || s.slow.size() < n || s.var.size() < n) return;
-        for (std::size_t j = 0; j < num_base; ++j)
-            for (std::size_t i = 0; i < W; ++i) {
-                s.slow[j * s.stride + k0 + i] = f[(32 + j) * W + i];
-                s.var[j * s.stride + k0 + i] = f[(40 + j) * W + i] * f[(40 + j) * W + i];
-            }
+        for (std::size_t j = 0; j < num_base; ++j) {
+            lanes::load(f + (32 + j) * W).store(s.slow.data() + j * s.stride + k0);
+            const auto sd = lanes::load(f + (40 + j) * W);
+            (sd * sd).store(s.var.data() + j * s.stride + k0);
+        }
     }
 
 private:

@@ -288,14 +288,13 @@ private:
         const double clip = layout_.scaler.clip;
         const auto lo = lanes::broadcast(-clip), hi = lanes::broadcast(clip), zero = lanes::broadcast(0.0),
                    one = lanes::broadcast(1.0);
-        std::array<lanes, 4> count{zero, zero, zero, zero};  // four chains: the adds do not wait on each other
-        for (std::size_t f = 0; f < F; ++f) {
+        // Scales feature f of the block into z; returns 1 in the lanes where it was clamped or not finite.
+        const auto step = [&](std::size_t f) {
             const auto v = (lanes::load(raw + f * block_w) - layout_.scaler.mean[f]) * inv_scale_[f];
             auto c = select(v < lo, lo, v);
             c = select(c > hi, hi, c);
             const auto ok = v == v;  // false for NaN
             const auto out = select(ok, c, zero);
-            count[f % 4] = count[f % 4] + select(ok & (c == v), zero, one);
             if constexpr (std::is_same_v<Scalar, double>) {
                 out.store(z + f * block_w);
             } else {
@@ -303,9 +302,15 @@ private:
                 out.store(zd.data());
                 for (std::size_t i = 0; i < block_w; ++i) z[f * block_w + i] = static_cast<Scalar>(zd[i]);
             }
+            return select(ok & (c == v), zero, one);
+        };
+        auto even = zero, odd = zero;  // two chains of adds (F is even)
+        for (std::size_t f = 0; f < F; f += 2) {
+            even = even + step(f);
+            odd = odd + step(f + 1);
         }
         std::array<double, block_w> c;
-        ((count[0] + count[1]) + (count[2] + count[3])).store(c.data());
+        (even + odd).store(c.data());
         double bad = 0.0;
         for (std::size_t i = 0; i < n; ++i) bad += c[i];
         return static_cast<std::size_t>(bad);
