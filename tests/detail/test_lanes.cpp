@@ -7,11 +7,23 @@
 
 #include <l2s/detail/lanes.hpp>
 
+using l2s::detail::basic_lanes;
 using l2s::detail::lanes;
 
-TEST_CASE_TEMPLATE("lanes: arithmetic, comparisons, select, finite, abs and sqrt lane by lane", T, double, float) {
+namespace {
+template <class T, bool Vector>
+struct kind {
+    using type = T;
+    static constexpr bool vector = Vector;
+};
+}  // namespace
+
+// Both implementations: vector registers (GCC/Clang) and the scalar one other compilers get.
+TEST_CASE_TEMPLATE("lanes: arithmetic, comparisons, select, finite, abs and sqrt lane by lane", K, kind<double, true>,
+                   kind<float, true>, kind<double, false>, kind<float, false>) {
+    using T = typename K::type;
     constexpr std::size_t N = 8;
-    using L = lanes<T, N>;
+    using L = basic_lanes<T, N, K::vector && l2s::detail::has_vector_extensions>;
     constexpr T inf = std::numeric_limits<T>::infinity(), nan = std::numeric_limits<T>::quiet_NaN();
     const std::vector<T> a{1.5f, -2.0f, 0.0f, -0.0f, inf, -inf, nan, 3.25f};
     const std::vector<T> b{2.0f, -2.0f, 1.0f, 5.0f, 1.0f, 2.0f, 1.0f, -1.0f};

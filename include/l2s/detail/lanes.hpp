@@ -44,21 +44,40 @@ struct vector_unit<float, Bytes> {
 };
 #endif
 
-/// N values of T (double or float) with element-wise operations. N must be a multiple of the values per
-/// register (8 always is).
-template <class T, std::size_t N>
-struct lanes {
-    static_assert(std::is_same_v<T, double> || std::is_same_v<T, float>);
+/// Whether the compiler has GCC's vector extensions (GCC and Clang).
+inline constexpr bool has_vector_extensions =
 #if defined(__GNUC__)
-    static constexpr std::size_t unit_bytes = std::min(simd_bytes, N * sizeof(T));
-    using unit = typename vector_unit<T, unit_bytes>::type;
-    using mask_unit = typename vector_unit<T, unit_bytes>::mask;
-    static constexpr std::size_t per_unit = unit_bytes / sizeof(T);
+    true;
 #else
+    false;
+#endif
+
+/// Register type, mask type and values per register of basic_lanes: vector registers, or one scalar.
+template <class T, std::size_t N, bool Vector>
+struct lanes_units {
     using unit = T;
     using mask_unit = bool;
     static constexpr std::size_t per_unit = 1;
+};
+#if defined(__GNUC__)
+template <class T, std::size_t N>
+struct lanes_units<T, N, true> {
+    static constexpr std::size_t bytes = std::min(simd_bytes, N * sizeof(T));
+    using unit = typename vector_unit<T, bytes>::type;
+    using mask_unit = typename vector_unit<T, bytes>::mask;
+    static constexpr std::size_t per_unit = bytes / sizeof(T);
+};
 #endif
+
+/// N values of T (double or float) with element-wise operations, in vector registers (Vector) or one
+/// scalar at a time. N must be a multiple of the values per register (8 always is).
+template <class T, std::size_t N, bool Vector>
+struct basic_lanes {
+    static_assert(std::is_same_v<T, double> || std::is_same_v<T, float>);
+    using unit = typename lanes_units<T, N, Vector>::unit;
+    using mask_unit = typename lanes_units<T, N, Vector>::mask_unit;
+    static constexpr std::size_t per_unit = lanes_units<T, N, Vector>::per_unit;
+    using lanes = basic_lanes;
     static constexpr std::size_t units = N / per_unit;
     static_assert(units * per_unit == N);
 
@@ -122,11 +141,8 @@ struct lanes {
     [[nodiscard]] friend lanes select(const mask& m, const lanes& a, const lanes& b) noexcept {
         lanes r;
         for (std::size_t i = 0; i < units; ++i) {
-#if defined(__GNUC__)
-            r.u[i] = (unit)(((mask_unit)a.u[i] & m.m[i]) | ((mask_unit)b.u[i] & ~m.m[i]));
-#else
-            r.u[i] = m.m[i] ? a.u[i] : b.u[i];
-#endif
+            if constexpr (Vector) r.u[i] = (unit)(((mask_unit)a.u[i] & m.m[i]) | ((mask_unit)b.u[i] & ~m.m[i]));
+            else r.u[i] = m.m[i] ? a.u[i] : b.u[i];
         }
         return r;
     }
@@ -142,5 +158,9 @@ struct lanes {
         return load(v.data());
     }
 };
+
+/// N values of T in the widest vector registers the compiler offers (scalars without vector extensions).
+template <class T, std::size_t N>
+using lanes = basic_lanes<T, N, has_vector_extensions>;
 
 }  // namespace l2s::detail

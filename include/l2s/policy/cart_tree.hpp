@@ -77,11 +77,14 @@ public:
 
     [[nodiscard]] const std::vector<cart_head>& heads() const noexcept { return heads_; }
 
-    void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
+    void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept { lane_probabilities(h, z, 1, p); }
+    /// head_probabilities for features stored every `stride` values (z[f·stride]): island_policy's blocks,
+    /// from which a tree reads only the features on its path.
+    void lane_probabilities(std::size_t h, const Scalar* z, std::size_t stride, Scalar* p) const noexcept {
         const auto& t = heads_[h];
         const Scalar* thr = thr_.data() + offset_[h];
         std::size_t i = 0;
-        while (t.feature[i] >= 0) i = z[t.feature[i]] <= thr[i] ? t.left[i] : t.right[i];
+        while (t.feature[i] >= 0) i = z[static_cast<std::size_t>(t.feature[i]) * stride] <= thr[i] ? t.left[i] : t.right[i];
         const auto& P = probs_[h];
         for (Eigen::Index l = 0; l < P.rows(); ++l) p[l] = P(l, static_cast<Eigen::Index>(i));
     }

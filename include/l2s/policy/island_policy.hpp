@@ -11,6 +11,8 @@
 #include <type_traits>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/detail/lanes.hpp>
@@ -69,6 +71,31 @@ struct island_layout {
 };
 
 namespace detail {
+
+/// A dense layer for N inputs at once, y = W x + b (ReLU'd when relu), with x and y stored by unit then
+/// input (x[c·N + i], y[r·N + i]) and W row-major (rows × cols). Each output sums in column order in two
+/// chains (even and odd columns, added at the end), so every N gives the same bits for an input.
+/// Cols > 0 fixes the column count at compile time (cols is then ignored), so the sums unroll.
+template <int N, std::size_t Cols = 0, class Scalar>
+void dense_lanes(const Scalar* w, const Scalar* b, std::size_t rows, std::size_t cols_, const Scalar* x, Scalar* y,
+                 bool relu) noexcept {
+    const std::size_t cols = Cols > 0 ? Cols : cols_;
+    using lanes = Eigen::Array<Scalar, N, 1>;
+    using row = Eigen::Map<const lanes>;
+    for (std::size_t r = 0; r < rows; ++r) {
+        const Scalar* wr = w + r * cols;
+        lanes even = lanes::Constant(b[r]), odd = lanes::Zero();
+        std::size_t c = 0;
+        for (; c + 1 < cols; c += 2) {
+            even += wr[c] * row(x + c * N);
+            odd += wr[c + 1] * row(x + (c + 1) * N);
+        }
+        if (c < cols) even += wr[c] * row(x + c * N);
+        lanes out = even + odd;
+        if (relu) out = out.max(Scalar(0));
+        Eigen::Map<lanes>(y + r * N) = out;
+    }
+}
 
 /// In-place numerically stable softmax of n logits.
 template <class Scalar>
@@ -271,8 +298,13 @@ private:
             std::array<Scalar, feature_map::max_features> zk;
             std::array<Scalar, max_width> p;
             for (std::size_t i = 0; i < n; ++i) {
-                for (std::size_t f = 0; f < F_; ++f) zk[f] = z[f * block_w + i];
                 const std::size_t hk = layout_.head_of_island[k0 + i];
+                if constexpr (requires { d.lane_probabilities(hk, z, block_w, p.data()); }) {
+                    d.lane_probabilities(hk, z + i, block_w, p.data());  // reads the few features it needs
+                    single(k0 + i, p.data(), false);
+                    continue;
+                }
+                for (std::size_t f = 0; f < F_; ++f) zk[f] = z[f * block_w + i];
                 constexpr bool logits = requires { d.head_scores(hk, zk.data(), p.data()); };
                 if constexpr (logits) d.head_scores(hk, zk.data(), p.data());
                 else d.head_probabilities(hk, zk.data(), p.data());
@@ -288,29 +320,26 @@ private:
         const double clip = layout_.scaler.clip;
         const auto lo = lanes::broadcast(-clip), hi = lanes::broadcast(clip), zero = lanes::broadcast(0.0),
                    one = lanes::broadcast(1.0);
-        // Scales feature f of the block into z; returns 1 in the lanes where it was clamped or not finite.
-        const auto step = [&](std::size_t f) {
-            const auto v = (lanes::load(raw + f * block_w) - layout_.scaler.mean[f]) * inv_scale_[f];
-            auto c = select(v < lo, lo, v);
-            c = select(c > hi, hi, c);
-            const auto ok = v == v;  // false for NaN
-            const auto out = select(ok, c, zero);
-            if constexpr (std::is_same_v<Scalar, double>) {
-                out.store(z + f * block_w);
-            } else {
-                std::array<double, block_w> zd;
-                out.store(zd.data());
-                for (std::size_t i = 0; i < block_w; ++i) z[f * block_w + i] = static_cast<Scalar>(zd[i]);
+        std::array<lanes, 2> count{zero, zero};  // two chains of adds over even and odd features (F is even)
+        for (std::size_t f0 = 0; f0 < F; f0 += 2)
+            for (std::size_t u = 0; u < 2; ++u) {
+                const std::size_t f = f0 + u;
+                const auto v = (lanes::load(raw + f * block_w) - layout_.scaler.mean[f]) * inv_scale_[f];
+                auto c = select(v < lo, lo, v);
+                c = select(c > hi, hi, c);
+                const auto ok = v == v;  // false for NaN
+                const auto out = select(ok, c, zero);
+                if constexpr (std::is_same_v<Scalar, double>) {
+                    out.store(z + f * block_w);
+                } else {
+                    std::array<double, block_w> zd;
+                    out.store(zd.data());
+                    for (std::size_t i = 0; i < block_w; ++i) z[f * block_w + i] = static_cast<Scalar>(zd[i]);
+                }
+                count[u] = count[u] + select(ok & (c == v), zero, one);  // 1 where clamped or not finite
             }
-            return select(ok & (c == v), zero, one);
-        };
-        auto even = zero, odd = zero;  // two chains of adds (F is even)
-        for (std::size_t f = 0; f < F; f += 2) {
-            even = even + step(f);
-            odd = odd + step(f + 1);
-        }
         std::array<double, block_w> c;
-        (even + odd).store(c.data());
+        (count[0] + count[1]).store(c.data());
         double bad = 0.0;
         for (std::size_t i = 0; i < n; ++i) bad += c[i];
         return static_cast<std::size_t>(bad);

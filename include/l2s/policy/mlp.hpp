@@ -60,21 +60,11 @@ public:
     [[nodiscard]] const std::vector<mlp_head>& heads() const noexcept { return heads_; }
 
     /// Output-layer logits (L_h entries).
-    void head_scores(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
-        std::array<Scalar, max_width> a, b;  // written before read
-        const Scalar* in = z;
-        const auto& W = w_[h];
-        const auto& B = b_[h];
-        for (std::size_t i = 0; i < W.size(); ++i) {
-            const bool last = i + 1 == W.size();
-            Scalar* out = last ? p : (i % 2 == 0 ? a.data() : b.data());
-            Eigen::Map<const vector> x(in, W[i].cols());
-            Eigen::Map<vector> y(out, W[i].rows());
-            y.noalias() = W[i] * x;
-            y += B[i];
-            if (!last) y = y.cwiseMax(Scalar(0));
-            in = out;
-        }
+    void head_scores(std::size_t h, const Scalar* z, Scalar* p) const noexcept { scores<1>(h, z, p); }
+    /// Logits of a block of feature_map::block_width islands on head h (z feature-major, z[f·W + i];
+    /// s[l·W + i]): every layer for the block's islands at once, in the order head_scores uses.
+    void block_scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept {
+        scores<static_cast<int>(feature_map::block_width)>(h, z, s);
     }
     /// p = softmax(logits) (L_h entries).
     void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept {
@@ -83,6 +73,22 @@ public:
     }
 
 private:
+    /// Logits of N islands through every layer (activations stored by unit then island).
+    template <int N>
+    void scores(std::size_t h, const Scalar* z, Scalar* out) const noexcept {
+        std::array<Scalar, max_width * N> a, b;  // written before read
+        const Scalar* in = z;
+        const auto& W = w_[h];
+        const auto& B = b_[h];
+        for (std::size_t i = 0; i < W.size(); ++i) {
+            const bool last = i + 1 == W.size();
+            Scalar* y = last ? out : (i % 2 == 0 ? a.data() : b.data());
+            detail::dense_lanes<N>(W[i].data(), B[i].data(), static_cast<std::size_t>(W[i].rows()),
+                                   static_cast<std::size_t>(W[i].cols()), in, y, !last);
+            in = y;
+        }
+    }
+
     std::vector<mlp_head> heads_;
     std::vector<std::vector<row_matrix>> w_;
     std::vector<std::vector<vector>> b_;

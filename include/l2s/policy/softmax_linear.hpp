@@ -114,26 +114,14 @@ private:
         }
     }
 
-    /// Logits of N islands (features feature-major, z[f·N + i]; logits level-major, s[l·N + i]): two
-    /// accumulation chains over even and odd features, summed at the end.
+    /// Logits of N islands (features feature-major, z[f·N + i]; logits level-major, s[l·N + i]): one
+    /// dense layer with the feature count a compile-time constant.
     template <int N>
     void scores(std::size_t h, const Scalar* z, Scalar* s) const noexcept {
-        using lanes = Eigen::Array<Scalar, N, 1>;
-        using row = Eigen::Map<const lanes>;
         detail::with_feature_count(this->num_features(), [&](auto n) {
             constexpr std::size_t F = decltype(n)::value;
-            const Scalar* w = w_[h].data();
-            const Scalar* b = b_[h].data();
-            const auto L = static_cast<std::size_t>(w_[h].rows());
-            for (std::size_t l = 0; l < L; ++l) {
-                const Scalar* wl = w + l * F;
-                lanes even = lanes::Constant(b[l]), odd = lanes::Zero();  // two chains: half the FMA latency
-                for (std::size_t f = 0; f < F; f += 2) {
-                    even += wl[f] * row(z + f * N);
-                    odd += wl[f + 1] * row(z + (f + 1) * N);
-                }
-                Eigen::Map<lanes>(s + l * N) = even + odd;
-            }
+            detail::dense_lanes<N, F>(w_[h].data(), b_[h].data(), static_cast<std::size_t>(w_[h].rows()), F, z, s,
+                                      false);
         });
     }
 
