@@ -337,11 +337,42 @@ TEST_CASE("softmax_linear::sgd_step_raw: a step on captured features equals sgd_
     CHECK(u.heads()[0].weights == p.heads()[0].weights);
 }
 
+namespace {
+/// Along a trajectory: probabilities() (block path) equal feature_probabilities() on each island's raw
+/// features (one island at a time) bit for bit, and act() picks their argmax.
+template <class P>
+void check_blocks_match_islands(P& p, std::size_t K, std::size_t L, rng_type& rng) {
+    const std::size_t F = p.num_features();
+    walk_env env(K, L, 40);
+    auto obs = env.reset(rng);
+    std::vector<double> pr(K * L), raw(K * F);
+    std::array<typename P::scalar_type, 256> q{};
+    sim::action a(K);
+    for (int t = 0; t < 25; ++t) {
+        p.probabilities(obs, pr);
+        p.raw_features(obs, raw);
+        for (std::size_t k = 0; k < K; ++k) {
+            p.feature_probabilities(std::span<const double>(raw).subspan(k * F, F), k, q.data());
+            std::size_t best = 0;
+            for (std::size_t l = 0; l < L; ++l) {
+                CHECK(pr[k * L + l] == static_cast<double>(q[l]));
+                if (q[l] > q[best]) best = l;
+            }
+            auto copy = p;
+            sim::action b(K);
+            copy.act(obs, b);
+            CHECK(std::size_t(b[k]) == best);
+        }
+        p.act(obs, a);
+        obs = env.step(a).done ? env.reset(rng) : env.observe();
+    }
+}
+}  // namespace
+
 TEST_CASE_TEMPLATE("policies: block decisions equal island-by-island ones (13 islands, heads mixed within blocks)", S,
                    double, float) {
-    // 13 islands = one full block of 8 and a partial one of 5; three heads alternate within each block, so
-    // the block path scores every block once per head present. The reference recomputes each island alone
-    // from its raw features (raw_features → feature_probabilities): same features, same scaler, same sums.
+    // 13 islands = one full block of 8 and a partial one of 5. Softmax-linear: three heads alternate within
+    // each block, so the block path scores every block once per head present; MLP: one head per island.
     const std::size_t K = 13, L = 6;
     for (auto set : {policy::feature_set::compact, policy::feature_set::standard, policy::feature_set::extended}) {
         CAPTURE(policy::to_string(set));
@@ -352,28 +383,10 @@ TEST_CASE_TEMPLATE("policies: block decisions equal island-by-island ones (13 is
         std::vector<policy::softmax_linear_head> heads(3);
         for (auto& h : heads) h = {test::random_mat(Eigen::Index(L), F, rng, 0.3), test::random_mat(Eigen::Index(L), 1, rng)};
         policy::softmax_linear<S> p(lay, heads);
-        walk_env env(K, L, 40);
-        auto obs = env.reset(rng);
-        std::vector<double> pr(K * L), raw(K * std::size_t(F));
-        std::array<S, 256> q{};
-        sim::action a(K);
-        for (int t = 0; t < 25; ++t) {
-            p.probabilities(obs, pr);
-            p.raw_features(obs, raw);
-            for (std::size_t k = 0; k < K; ++k) {
-                p.feature_probabilities(std::span<const double>(raw).subspan(k * std::size_t(F), std::size_t(F)), k, q.data());
-                std::size_t best = 0;
-                for (std::size_t l = 0; l < L; ++l) {
-                    CHECK(pr[k * L + l] == static_cast<double>(q[l]));
-                    if (q[l] > q[best]) best = l;
-                }
-                auto copy = p;
-                sim::action b(K);
-                copy.act(obs, b);
-                CHECK(std::size_t(b[k]) == best);
-            }
-            p.act(obs, a);
-            obs = env.step(a).done ? env.reset(rng) : env.observe();
-        }
+        check_blocks_match_islands(p, K, L, rng);
+        auto m = test::random_mlp<S>(K, L, rng, {20, 5}, false, set);
+        check_blocks_match_islands(m, K, L, rng);
+        auto c = test::random_tree<S>(K, L, rng, 6, true, set);
+        check_blocks_match_islands(c, K, L, rng);
     }
 }
