@@ -109,9 +109,12 @@ void softmax_inplace(Scalar* x, std::size_t n) noexcept {
 
 /// CRTP base of softmax_linear, mlp and cart_tree. Derived provides
 /// `void head_probabilities(std::size_t h, const Scalar* z, Scalar* p) const noexcept` writing the L_h
-/// level probabilities of head h for scaled features z, and optionally `head_scores` (same signature)
-/// writing scores with the same argmax (logits), which act uses to skip the exponentials. Decisions use stack arrays of max_width entries:
-/// no allocation, no shared scratch (const calls are safe from several threads; act and reset are not).
+/// level probabilities of head h for scaled features z, and optionally: `head_scores` (same signature)
+/// writing scores with the same argmax (logits), which act uses to skip the exponentials;
+/// `block_scores(h, z, s)`, the logits of a block of 8 islands at once (z[f·8 + i], s[l·8 + i]); or
+/// `lane_probabilities(h, z, stride, p)`, head_probabilities on features stored every `stride` values.
+/// Decisions run on blocks of 8 islands (features, scaling, then the model) in stack arrays: no
+/// allocation, no shared scratch (const calls are safe from several threads; act and reset are not).
 template <class Derived, class Scalar>
 class island_policy {
 public:
