@@ -437,8 +437,9 @@ struct standard_scaler {
         for (std::size_t j = 0; j < mean.size(); ++j) bad += scale_one(x[j], mean[j], 1.0 / scale[j], clip, z[j]);
         return bad;
     }
-    /// z = clamp((x − mean)·inv_scale, ±clip), NaN → 0; returns 1 when x was NaN/Inf or clamped. The one
-    /// place scaling is computed (training and decisions agree bit for bit).
+    /// z = clamp((x − mean)·inv_scale, ±clip), NaN → 0; returns 1 when x was NaN/Inf or clamped. Scaling
+    /// for training and stored inputs; decisions scale blocks with the same operations in the same order
+    /// (island_policy::scale_block), and tests check that both agree bit for bit.
     template <class Scalar>
     static std::size_t scale_one(double x, double mean, double inv_scale, double clip, Scalar& z) noexcept {
         const double v = (x - mean) * inv_scale;

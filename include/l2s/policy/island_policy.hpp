@@ -315,7 +315,8 @@ private:
             }
         }
     }
-    /// Scales a block feature-major (as standard_scaler::scale_one, lane by lane); counts the clamped or
+    /// Scales a block feature-major with standard_scaler::scale_one's operations, lane by lane (kept in step
+    /// with it: the block-equals-island tests compare the two bit for bit); counts the clamped or
     /// non-finite inputs of the first n lanes.
     template <std::size_t F>
     std::size_t scale_block(const double* raw, Scalar* z, std::size_t n) const noexcept {
