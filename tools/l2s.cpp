@@ -258,28 +258,24 @@ int cmd_adapt(const json& j, const std::string& out) {
     const auto pol = io::load_policy_file<policy::softmax_linear<double>>(file);
     const auto& chip = sc.platform;
     const std::size_t K = chip.num_islands(), T = sc.workload.num_intervals();
-    std::vector<std::size_t> levels;
-    std::vector<std::vector<double>> f(K), v(K);
-    for (std::size_t k = 0; k < K; ++k) {
-        levels.push_back(chip.num_levels(k));
-        for (const auto& o : chip.islands[k].opps) {
-            f[k].push_back(o.freq_hz);
-            v[k].push_back(o.volt_v);
-        }
-    }
+    const std::vector<std::size_t> levels = chip.levels_per_island();
     online::uaol_policy_config uc;
     uc.conformal.alpha = alpha;
     uc.gate.quantile = quantile;
     uc.search.budget = budget;
     uc.learning_rate = lr;
     uc.seed = sc.seed;
-    online::uaol_policy<policy::softmax_linear<double>, online::island_models> uaol(pol, online::island_models(f, v), levels, uc);
-    // calibration on oracle states of seen applications
+    online::uaol_policy<policy::softmax_linear<double>, online::island_models> uaol(
+        pol, online::island_models::for_platform(chip), levels, uc);
+    // runtime models identified, and the gate and sets calibrated on oracle states, on seen applications
     std::vector<sim::observation> cal;
     std::vector<level_t> labels;
     rng_type rng(sc.seed);
     for (std::size_t i = 0; i < calib_apps.size(); ++i) {
-        sim::sequence_evaluator ev(chip, sim::parsec_workload(calib_apps[i], K, {.intervals = T, .seed = sc.seed + 7 * i}));
+        const auto seen = std::make_shared<const sim::simulator>(
+            chip, sim::parsec_workload(calib_apps[i], K, {.intervals = T, .seed = sc.seed + 7 * i}));
+        (void)online::identify(uaol.model(), *seen, rng);
+        sim::sequence_evaluator ev(seen);
         const auto o = experiment::detail::oracle(ev, {}, evaluations, rng);
         const auto obs = ev.observations(o.best);
         cal.insert(cal.end(), obs.begin(), obs.end());
@@ -357,7 +353,8 @@ const std::map<std::string, command>& commands() {
           "l2s evaluate CONFIG.json [--out DIR]\n"
           "  keys: as experiment::loo_config (docs/results.md#loo_config): platform, applications, held_out,\n"
           "        intervals, seed, objective, oracle_evaluations, softmax_l2, features, uaol_alpha, uaol_gate_quantile,\n"
-          "        uaol_budget, uaol_learning_rate, uaol_calibration, uaol_models, uaol_score, governors",
+          "        uaol_budget, uaol_learning_rate, uaol_calibration, uaol_models,\n"
+          "        uaol_model_pretraining, uaol_budget_guard, uaol_widen_infeasible, uaol_score, governors",
           cmd_evaluate}},
         {"study",
          {"the L2S study across platforms (oracles per strategy, baselines, learned policies)",

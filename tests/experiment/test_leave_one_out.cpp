@@ -78,6 +78,23 @@ TEST_CASE("leave_one_out: UaOL variants (exact models, APS sets, cross-program c
     CHECK(uaol(exact).score.edp() != uaol(base).score.edp());
 }
 
+TEST_CASE("leave_one_out: model pretraining and budget safety change only UaOL's run") {
+    auto c = small();
+    c.uaol_gate_quantile = 0.01;
+    const auto base = experiment::leave_one_out(c);  // identification, guard and widening (the defaults)
+    c.uaol_model_pretraining = "oracle";
+    c.uaol_budget_guard = false;
+    c.uaol_widen_infeasible = false;
+    const auto before = experiment::leave_one_out(c);
+    auto uaol = [](const experiment::loo_result& r) { return r.runs[r.runs.size() - 2]; };
+    for (std::size_t i = 0; i + 2 < base.runs.size(); ++i) CHECK(base.runs[i].score.edp() == before.runs[i].score.edp());
+    CHECK(base.runs.back().score.edp() == before.runs.back().score.edp());
+    CHECK(uaol(base).score.edp() != uaol(before).score.edp());
+    MESSAGE("UaOL EDP x oracle (slowdown): defaults " << uaol(base).edp_vs_oracle << " (" << uaol(base).slowdown
+                                                     << "), oracle-pretrained without guard and widening "
+                                                     << uaol(before).edp_vs_oracle << " (" << uaol(before).slowdown << ")");
+}
+
 TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     auto c = small();
     c.held_out = "vips";
@@ -97,6 +114,9 @@ TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     c = small();
     c.uaol_calibration = "everywhere";
     CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol_calibration"), invalid_config);
+    c = small();
+    c.uaol_model_pretraining = "none";
+    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol_model_pretraining"), invalid_config);
 
     using nlohmann::json;
     CHECK_NOTHROW((void)io::loo_config_from_json(json::parse(R"({"held_out": "dedup", "intervals": 50,
@@ -117,7 +137,13 @@ TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"features": "all"})")),
                          doctest::Contains("experiment.features"), invalid_config);
     const auto read = io::loo_config_from_json(json::parse(
-        R"({"uaol_score": "aps", "uaol_models": "lookahead", "uaol_calibration": "cross_program", "features": "compact"})"));
+        R"({"uaol_score": "aps", "uaol_models": "lookahead", "uaol_calibration": "cross_program", "features": "compact",
+            "uaol_model_pretraining": "both", "uaol_budget_guard": false, "uaol_widen_infeasible": false})"));
+    CHECK(read.uaol_model_pretraining == "both");
+    CHECK_FALSE(read.uaol_budget_guard);
+    CHECK_FALSE(read.uaol_widen_infeasible);
+    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"uaol_budget_guard": "yes"})")),
+                         doctest::Contains("experiment.uaol_budget_guard"), invalid_config);
     CHECK(read.uaol_score == online::conformal_score::aps);
     CHECK(read.uaol_models == "lookahead");
     CHECK(read.uaol_calibration == "cross_program");

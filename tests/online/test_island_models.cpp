@@ -2,8 +2,11 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
+#include <memory>
 #include <random>
 
+#include <l2s/online/identification.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/sim.hpp>
 
@@ -112,7 +115,12 @@ TEST_CASE("island_models::for_platform: the chip's V/F tables, as given explicit
             v[k].push_back(op.volt_v);
         }
     }
-    const online::island_models explicit_tables(f, v, cfg);
+    online::island_models_config with_switches = cfg;  // for_platform also takes the chip's switch costs
+    for (const auto& is : chip.islands) {
+        with_switches.transition_latency_s.push_back(is.transition_latency_s);
+        with_switches.volt_slew_v_per_s.push_back(is.volt_slew_v_per_s);
+    }
+    const online::island_models explicit_tables(f, v, with_switches), no_switch_costs(f, v, cfg);
     sim::observation o;
     o.resize(chip.num_islands());
     for (std::size_t k = 0; k < chip.num_islands(); ++k) {
@@ -125,6 +133,8 @@ TEST_CASE("island_models::for_platform: the chip's V/F tables, as given explicit
             CHECK(m.estimate(o, k, l).power_w > 0.0);
             CHECK(m.estimate(o, k, l).power_w == explicit_tables.estimate(o, k, l).power_w);
             CHECK(m.estimate(o, k, l).time_s == explicit_tables.estimate(o, k, l).time_s);
+            // o.level is 0: every other level is a switch, which costs time only with the chip's tables
+            if (l > 0) CHECK(m.estimate(o, k, l).time_s > no_switch_costs.estimate(o, k, l).time_s);
         }
     }
 }
@@ -213,4 +223,93 @@ TEST_CASE("island_models, anchored: closer than the learned model to the simulat
     // the anchor removes the phase's compute speed from the error; what remains is the learned split between
     // compute and memory time (docs/uaol.md#anchored-models)
     CHECK(err_anchored < 0.9 * err_learned);
+}
+
+namespace {
+/// Two islands of four cores, four levels, one phase per island over the whole run and no memory contention:
+/// the time-per-instruction law is then exactly the models' [1/f, memory accesses per instruction, 1] form.
+std::shared_ptr<const sim::simulator> one_phase_sim(std::size_t T = 40) {
+    const auto chip = sim::sniper_manycore(8, 4, 4);
+    sim::workload w;
+    w.name = "one_phase";
+    w.islands = {{{.cpi_core = 1.3, .mem_per_instr = 0.004, .intervals = T}},
+                 {{.cpi_core = 0.8, .mem_per_instr = 0.010, .intervals = T}}};
+    return std::make_shared<const sim::simulator>(chip, w, sim::sim_config{.contention = false});
+}
+}  // namespace
+
+TEST_CASE("island_models: a switch costs the transition stall and, upwards, the ramp at the old speed — as in the simulator") {
+    const auto s = one_phase_sim();
+    const auto& chip = s->chip();
+    const std::size_t K = chip.num_islands();
+    // exact time weights of each island (cycles per instruction, ns per memory access, 0); power is not checked
+    std::vector<island_models> exact_of;
+    for (std::size_t k = 0; k < K; ++k)
+        exact_of.push_back(island_models::for_platform(
+            chip, {.time_prior = {s->program().islands[k][0].cpi_core / chip.islands[k].capacity, 80.0, 0.0}}));
+    auto no_switch_cost = island_models::for_platform(
+        chip, {.time_prior = {1.3, 80.0, 0.0},
+               .transition_latency_s = std::vector<double>(K, 0.0),
+               .volt_slew_v_per_s = std::vector<double>(K, std::numeric_limits<double>::infinity())});
+    for (level_t now = 0; now < 4; ++now) {
+        sim::dvfs_env env(s);
+        rng_type rng(1);
+        (void)env.reset(rng);
+        env.step(sim::action(K, now));
+        env.step(sim::action(K, now));
+        const sim::observation o = env.observe();
+        sim::lookahead_model exact(s);
+        exact.update(o, sim::action(K, now), o);  // advance its state to the same interval
+        exact.update(o, sim::action(K, now), o);
+        for (std::size_t k = 0; k < K; ++k)
+            for (level_t l = 0; l < 4; ++l) {
+                CAPTURE(now);
+                CAPTURE(k);
+                CAPTURE(l);
+                CHECK(exact_of[k].estimate(o, k, l).time_s == doctest::Approx(exact.estimate(o, k, l).time_s).epsilon(1e-9));
+            }
+        // without switch costs the estimate is the work at the new speed alone
+        const double w = island_models::work(o, 0), lat = chip.islands[0].transition_latency_s;
+        for (level_t l = 0; l < 4; ++l) {
+            const double plain = no_switch_cost.estimate(o, 0, l).time_s;
+            if (l == now) CHECK(plain == doctest::Approx(exact.estimate(o, 0, l).time_s).epsilon(1e-9));
+            else if (l < now) CHECK(plain + lat == doctest::Approx(exact.estimate(o, 0, l).time_s).epsilon(1e-9));
+            else CHECK(plain + lat < exact.estimate(o, 0, l).time_s);  // the ramp retires some work at the old speed
+            CHECK(plain == doctest::Approx(w * (1.3e-9 / chip.islands[0].opps[l].freq_hz * 1e9 + 0.004 * 80e-9)).epsilon(1e-9));
+        }
+    }
+}
+
+TEST_CASE("online::identify: random levels teach the models the simulator's exact times, ramp intervals included") {
+    const auto s = one_phase_sim(300);
+    const auto& chip = s->chip();
+    const std::size_t K = chip.num_islands();
+    auto m = island_models::for_platform(chip, {.time_rls = {.forgetting = 1.0, .initial_variance = 1e8}});
+    rng_type rng(5);
+    static_assert(online::IntervalLearner<island_models>);
+    CHECK(online::identify(m, *s, rng) == 300);
+    // predict from states the models did not learn on: every (current level, next level) pair
+    for (level_t now = 0; now < 4; ++now) {
+        sim::dvfs_env env(s);
+        (void)env.reset(rng);
+        env.step(sim::action(K, now));
+        const sim::observation o = env.observe();
+        sim::lookahead_model exact(s);
+        exact.update(o, sim::action(K, now), o);
+        for (std::size_t k = 0; k < K; ++k)
+            for (level_t l = 0; l < 4; ++l)
+                CHECK(m.estimate(o, k, l).time_s == doctest::Approx(exact.estimate(o, k, l).time_s).epsilon(1e-6));
+    }
+}
+
+TEST_CASE("island_models: transition tables are validated") {
+    const auto chip = sim::sniper_manycore(8, 4, 4);
+    CHECK_THROWS_AS(island_models::for_platform(chip, {.transition_latency_s = {1e-5}}), dimension_mismatch);
+    CHECK_THROWS_AS(island_models::for_platform(chip, {.transition_latency_s = {1e-5, -1.0}}), invalid_config);
+    CHECK_THROWS_AS(island_models::for_platform(chip, {.volt_slew_v_per_s = {1e4, 0.0}}), invalid_config);
+    CHECK_THROWS_AS(island_models(freqs, volts, {.transition_latency_s = {0.0, std::nan("")}}), invalid_config);
+    const auto m = island_models::for_platform(chip);
+    REQUIRE(m.cfg().transition_latency_s.size() == 2);
+    CHECK(m.cfg().transition_latency_s[1] == chip.islands[1].transition_latency_s);
+    CHECK(m.cfg().volt_slew_v_per_s[0] == chip.islands[0].volt_slew_v_per_s);
 }

@@ -111,7 +111,8 @@ void run(tiny_uaol& pol, tiny_env& env, int steps) {
 }  // namespace
 
 TEST_CASE("uaol_policy: uncalibrated gate → every state seen, argmax decisions, reservoir fills") {
-    tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L});
+    // without the budget guard: the uniform policy's argmax (level 0) is over the budget by tiny_model
+    tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L}, {.budget_guard = false});
     tiny_env env;
     run(pol, env, 20);
     CHECK(pol.decisions() == 20);
@@ -181,4 +182,74 @@ TEST_CASE("uaol_policy: calibration and bad input") {
     sim::action a;
     CHECK_THROWS_AS(pol.act(bad, a), dimension_mismatch);
     CHECK_THROWS_AS(tiny_uaol(tiny_softmax{}, tiny_model{}, {L, L}, {.learning_rate = 0.0}), invalid_config);
+}
+
+TEST_CASE("uaol_policy: the budget guard sends a seen argmax that the models put over the budget to the search") {
+    tiny_env env;
+    rng_type rng(1);
+    const sim::observation first = env.reset(rng);
+    sim::action a;
+    SUBCASE("guard on (default)") {
+        tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L});
+        pol.act(first, a);  // the gate is uncalibrated (every state seen); argmax (0, 0) takes 3 × t(all top)
+        CHECK(pol.last_guarded());
+        CHECK(pol.last_unseen());
+        CHECK(pol.guarded_decisions() == 1);
+        CHECK(pol.unseen_decisions() == 1);
+        CHECK(a == sim::action{2, 2});  // the only configuration within 5 % of the top levels' time
+        CHECK(pol.last_search().feasible);
+        CHECK(pol.reservoir_size() == 0);  // an over-budget argmax is not replayed as a seen example
+        const sim::step_outcome r = env.step(a);
+        pol.observe(env.observe(), a, r);
+        CHECK(pol.sgd_steps() == 1);  // and the policy steps towards the feasible choice
+    }
+    SUBCASE("guard off") {
+        tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L}, {.budget_guard = false});
+        pol.act(first, a);
+        CHECK_FALSE(pol.last_guarded());
+        CHECK(pol.guarded_decisions() == 0);
+        CHECK(a == sim::action{0, 0});
+    }
+    SUBCASE("a feasible argmax passes") {
+        tiny_softmax confident;
+        for (std::size_t k = 0; k < K; ++k) confident.w[(k * L + 2) * 2 + 1] = 5.0;  // argmax = top level
+        tiny_uaol pol(confident, tiny_model{}, {L, L});
+        pol.act(first, a);
+        CHECK_FALSE(pol.last_guarded());
+        CHECK_FALSE(pol.last_unseen());
+        CHECK(a == sim::action{2, 2});
+    }
+}
+
+TEST_CASE("uaol_policy: an infeasible conformal product is widened to every level") {
+    tiny_softmax slow;  // confident in level 0, which tiny_model puts at 3 × the top levels' time
+    for (std::size_t k = 0; k < K; ++k) slow.w[(k * L + 0) * 2 + 1] = 5.0;
+    tiny_env env;
+    rng_type rng(3);
+    std::vector<sim::observation> held(20);
+    for (auto& o : held) {
+        (void)env.reset(rng);
+        env.step(sim::action{0, 0});
+        o = env.observe();
+    }
+    const std::vector<level_t> labels(held.size() * K, 0);  // calibrated on level 0: the sets hold only it
+    for (bool widen : {true, false}) {
+        CAPTURE(widen);
+        tiny_uaol pol(slow, tiny_model{}, {L, L}, {.budget_guard = false, .widen_infeasible = widen});
+        pol.calibrate(held, labels, rng);
+        pol.gate().set_threshold(0.0);  // every state unseen
+        const sim::observation first = env.reset(rng);
+        sim::action a;
+        pol.act(first, a);
+        REQUIRE(pol.last_unseen());
+        std::array<double, K * L> probs{};
+        slow.probabilities(first, probs);
+        std::array<level_t, L> set{};
+        REQUIRE(pol.calibrator().set(probs, 0, set) == 1);  // C_0 = {0}, and likewise C_1
+        REQUIRE(set[0] == 0);
+        CHECK(pol.last_widened() == widen);
+        CHECK(pol.widened_searches() == (widen ? 1u : 0u));
+        CHECK(pol.last_search().feasible == widen);
+        CHECK(a == (widen ? sim::action{2, 2} : sim::action{0, 0}));
+    }
 }

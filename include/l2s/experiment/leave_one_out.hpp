@@ -20,6 +20,7 @@
 #include <l2s/learn/dataset.hpp>
 #include <l2s/learn/evaluate.hpp>
 #include <l2s/learn/softmax_trainer.hpp>
+#include <l2s/online/identification.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/online/uaol_policy.hpp>
 #include <l2s/policy/feature_map.hpp>
@@ -61,7 +62,13 @@ struct loo_config {
     /// (sim::lookahead_model, the simulator's exact next-interval costs — a bound that isolates the runtime
     /// models' share of the gap to the oracle, docs/uaol.md#exact-models).
     std::string uaol_models = "runtime";
+    /// What the runtime models learn from before the held-out program: "identification" (one run of each
+    /// training program at random levels, online::identify), "oracle" (the training programs' oracle runs)
+    /// or "both" (docs/uaol.md#identification).
+    std::string uaol_model_pretraining = "identification";
     online::conformal_score uaol_score = online::conformal_score::lac;  ///< conformal score of the sets
+    bool uaol_budget_guard = true;       ///< online::uaol_policy_config::budget_guard (docs/uaol.md#budget-safety)
+    bool uaol_widen_infeasible = true;   ///< online::uaol_policy_config::widen_infeasible
     std::vector<std::string> governors{"performance", "powersave", "ondemand", "conservative", "schedutil"};
 
     void validate() const {
@@ -77,6 +84,10 @@ struct loo_config {
         require_config(uaol_learning_rate > 0.0, who, "uaol_learning_rate", "> 0", uaol_learning_rate);
         if (uaol_models != "runtime" && uaol_models != "anchored" && uaol_models != "lookahead")
             throw invalid_config(who + ": uaol_models must be runtime, anchored or lookahead, not '" + uaol_models + "'");
+        if (uaol_model_pretraining != "identification" && uaol_model_pretraining != "oracle" &&
+            uaol_model_pretraining != "both")
+            throw invalid_config(who + ": uaol_model_pretraining must be identification, oracle or both, not '" +
+                                 uaol_model_pretraining + "'");
         if (uaol_calibration != "in_distribution" && uaol_calibration != "cross_program")
             throw invalid_config(who + ": uaol_calibration must be in_distribution or cross_program, not '" +
                                  uaol_calibration + "'");
@@ -164,7 +175,11 @@ struct loo_result {
         for (std::size_t t = 0; t + 1 < obs.size(); ++t) {
             const sim::action act(o.best.begin() + static_cast<std::ptrdiff_t>(t * K),
                                   o.best.begin() + static_cast<std::ptrdiff_t>((t + 1) * K));
-            models.update(obs[t], act, obs[t + 1]);
+            if (cfg.uaol_model_pretraining != "identification") models.update(obs[t], act, obs[t + 1]);
+        }
+        if (cfg.uaol_model_pretraining != "oracle") {
+            rng_type id_rng(cfg.seed + 7777 + i);  // its own stream: the rest of the experiment is unchanged
+            (void)online::identify(models, *make_sim(apps[i], i), id_rng);
         }
     }
     res.training_oracle_edp_gain /= static_cast<double>(res.training.size());
@@ -204,6 +219,8 @@ struct loo_result {
     uc.search.budget = cfg.uaol_budget;
     uc.search.slowdown = cfg.objective.max_slowdown;
     uc.learning_rate = cfg.uaol_learning_rate;
+    uc.budget_guard = cfg.uaol_budget_guard;
+    uc.widen_infeasible = cfg.uaol_widen_infeasible;
     uc.seed = cfg.seed;
     const auto lt = calib.label_tensor();
     const std::span<const level_t> calib_labels(lt.data(), lt.size());

@@ -144,6 +144,9 @@ struct scenario {
     r.get("uaol_learning_rate", c.uaol_learning_rate);
     r.get("uaol_calibration", c.uaol_calibration);
     r.get("uaol_models", c.uaol_models);
+    r.get("uaol_model_pretraining", c.uaol_model_pretraining);
+    r.get("uaol_budget_guard", c.uaol_budget_guard);
+    r.get("uaol_widen_infeasible", c.uaol_widen_infeasible);
     r.get_named("uaol_score", c.uaol_score, online::conformal_score_names);
     r.get("governors", c.governors);
     r.finish();

@@ -32,6 +32,12 @@ struct island_models_config {
     /// measured time per instruction's compute part by f_now / f_l and its measured dynamic power by
     /// (V_l / V_now)², taking only the memory time, leakage and static parts from the learned weights.
     bool anchored = false;
+    /// Stall of one V/F switch per island, in seconds (Linux: cpuinfo_transition_latency; empty: switches
+    /// cost no time). island_models::for_platform fills it from the chip when empty.
+    std::vector<double> transition_latency_s{};
+    /// Regulator slew per island in V/s (empty or +∞: no ramp). Raising the level first ramps the voltage
+    /// while the cores run at the old frequency. for_platform fills it from the chip when empty.
+    std::vector<double> volt_slew_v_per_s{};
 };
 
 /// Runtime power/performance model of UaOL (DESIGN §g): per island k two online::rls models,
@@ -81,6 +87,18 @@ public:
             require_size(who_ctor, "time_prior", static_cast<Eigen::Index>(cfg_.time_prior.size()), 3);
             t0 = Eigen::Map<const vec>(cfg_.time_prior.data(), 3);
         }
+        const std::size_t K = freq_hz_.size();
+        if (!cfg_.transition_latency_s.empty()) {
+            require_size(who_ctor, "transition_latency_s", static_cast<Eigen::Index>(cfg_.transition_latency_s.size()),
+                         static_cast<Eigen::Index>(K));
+            for (double v : cfg_.transition_latency_s)
+                require_config(v >= 0.0 && std::isfinite(v), who_ctor, "transition_latency_s", "finite and >= 0", v);
+        }
+        if (!cfg_.volt_slew_v_per_s.empty()) {
+            require_size(who_ctor, "volt_slew_v_per_s", static_cast<Eigen::Index>(cfg_.volt_slew_v_per_s.size()),
+                         static_cast<Eigen::Index>(K));
+            for (double v : cfg_.volt_slew_v_per_s) require_config(v > 0.0, who_ctor, "volt_slew_v_per_s", "> 0", v);
+        }
         power_.reserve(freq_hz_.size());
         time_.reserve(freq_hz_.size());
         for (std::size_t k = 0; k < freq_hz_.size(); ++k) {
@@ -97,6 +115,10 @@ public:
                 f[k].push_back(op.freq_hz);
                 v[k].push_back(op.volt_v);
             }
+        if (cfg.transition_latency_s.empty())
+            for (const auto& is : chip.islands) cfg.transition_latency_s.push_back(is.transition_latency_s);
+        if (cfg.volt_slew_v_per_s.empty())
+            for (const auto& is : chip.islands) cfg.volt_slew_v_per_s.push_back(is.volt_slew_v_per_s);
         return island_models(std::move(f), std::move(v), std::move(cfg));
     }
 
@@ -131,10 +153,27 @@ public:
             if (ips > 0.0 && obs.busy_time_s[k] > 0.0 && now < num_levels(k)) return anchored_estimate(obs, k, l, ips);
         }
         const Eigen::Vector4d xp = power_features(obs, k, l);
-        const Eigen::Vector3d xt = time_features(obs, k, l);
-        const double tpi = time_[k].weights().dot(xt) * 1e-9;
-        return {power_[k].weights().dot(xp), (tpi > cfg_.min_time_per_instr_s ? tpi : cfg_.min_time_per_instr_s) *
-                                                 work(obs, k)};
+        const double tpi = learned_tpi(obs, k, l);
+        const std::size_t now = obs.level[k];
+        return {power_[k].weights().dot(xp),
+                now < num_levels(k) ? island_time(k, static_cast<level_t>(now), l, learned_tpi(obs, k, static_cast<level_t>(now)), tpi, work(obs, k))
+                                    : tpi * work(obs, k)};
+    }
+
+    /// Time island k takes for W instructions at level l when it ran at level `now` (time per instruction
+    /// tpi_now there and tpi_l at l): W·tpi_l, plus on a switch the transition stall and, when the frequency
+    /// rises, the instructions retired at the old speed while the voltage ramps (as the simulator and real
+    /// regulators do; docs/uaol.md#transitions).
+    [[nodiscard]] double island_time(std::size_t k, level_t now, level_t l, double tpi_now, double tpi_l,
+                                     double w) const noexcept {
+        if (l == now) return w * tpi_l;
+        double t = cfg_.transition_latency_s.empty() ? 0.0 : cfg_.transition_latency_s[k];
+        if (freq_hz_[k][l] > freq_hz_[k][now] && !cfg_.volt_slew_v_per_s.empty() && tpi_now > 0.0) {
+            const double ramp = std::max(0.0, volt_v_[k][l] - volt_v_[k][now]) / cfg_.volt_slew_v_per_s[k];
+            const double done_old = std::min(w, ramp / tpi_now);
+            return t + done_old * tpi_now + (w - done_old) * tpi_l;
+        }
+        return t + w * tpi_l;
     }
 
     /// Learns from one interval: `before` is the observation the action was decided on, `after` the one
@@ -166,8 +205,8 @@ public:
         }
         for (std::size_t k = 0; k < K; ++k) {
             power_[k].update(power_features(before, k, a[k]), after.power_w[k], observers...);
-            const double ips = after.ipc[k] * after.freq_hz[k];
-            if (ips > 0.0) time_[k].update(time_features(before, k, a[k]), 1e9 / ips, observers...);
+            const double tpi = measured_tpi(before, a, after, k);
+            if (tpi > 0.0) time_[k].update(time_features(before, k, a[k]), 1e9 * tpi, observers...);
         }
     }
 
@@ -178,6 +217,32 @@ public:
     }
 
 private:
+    [[nodiscard]] double learned_tpi(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+        const double tpi = time_[k].weights().dot(time_features(obs, k, l)) * 1e-9;
+        return tpi > cfg_.min_time_per_instr_s ? tpi : cfg_.min_time_per_instr_s;
+    }
+
+    /// Time per instruction at level a[k] measured over the interval from `before` to `after` (0: nothing
+    /// retired). busy / W, except after a rise in frequency: the instructions retired during the voltage
+    /// ramp ran at the old speed (before's measured time per instruction), so they are taken out.
+    [[nodiscard]] double measured_tpi(const sim::observation& before, const sim::action& a,
+                                      const sim::observation& after, std::size_t k) const noexcept {
+        const double ips = after.ipc[k] * after.freq_hz[k];
+        if (!(ips > 0.0)) return 0.0;
+        const double tpi = 1.0 / ips;
+        const std::size_t now = before.level[k];
+        const double ips_old = before.ipc[k] * before.freq_hz[k];
+        if (cfg_.volt_slew_v_per_s.empty() || now >= num_levels(k) || !(freq_hz_[k][a[k]] > freq_hz_[k][now]) ||
+            !(ips_old > 0.0))
+            return tpi;
+        const double w = ips * after.busy_time_s[k], tpi_old = 1.0 / ips_old;
+        const double ramp = std::max(0.0, volt_v_[k][a[k]] - volt_v_[k][now]) / cfg_.volt_slew_v_per_s[k];
+        const double done_old = std::min(w, ramp / tpi_old);
+        if (!(w - done_old > 0.0)) return tpi;
+        const double rest = (after.busy_time_s[k] - done_old * tpi_old) / (w - done_old);
+        return rest > 0.0 ? rest : tpi;
+    }
+
     /// The anchored estimate: time per instruction now, 1 / (ipc·f), split into a memory part
     /// m = θ_t1·mpi + θ_t2 (clamped to [0, 0.95·tpi_now]) and a compute part that scales with 1 / f:
     ///   t̂ = busy · (c·f_now/f_l + m) / tpi_now;
@@ -196,7 +261,7 @@ private:
         const double fixed_now = wp(2) * xn(2) + wp(3), fixed_l = wp(2) * xl(2) + wp(3);
         const double v = volt_v_[k][l] / volt_v_[k][now];
         const double dyn = std::max(0.0, obs.power_w[k] - fixed_now) * v * v;
-        return {dyn + fixed_l, obs.busy_time_s[k] * tpi_l / tpi_now};
+        return {dyn + fixed_l, island_time(k, now, l, tpi_now, tpi_l, ips * obs.busy_time_s[k])};
     }
 
     static constexpr const char* who_ctor = "l2s::online::island_models";

@@ -49,6 +49,12 @@ struct uaol_policy_config {
     slow_path_mode slow_path = slow_path_mode::inline_path;
     double learning_rate = 0.01;        ///< η of the SGD step towards the chosen configuration, > 0
     std::size_t replay_capacity = 4096; ///< reservoir of seen (observation, argmax) examples; 0 disables replay
+    /// Send a decision the gate passed to the slow path when the models predict its argmax over the slowdown
+    /// budget (docs/uaol.md#budget-safety).
+    bool budget_guard = true;
+    /// When no configuration in the product of the conformal sets meets the budget by the models'
+    /// estimates, search every level of every island instead (docs/uaol.md#budget-safety).
+    bool widen_infeasible = true;
     std::uint64_t seed = 0;             ///< seeds the reservoir sampling
 };
 
@@ -140,6 +146,11 @@ public:
         }
         ++decisions_;
         last_unseen_ = gate_.value(probs_) > gate_.threshold();
+        last_guarded_ = !last_unseen_ && cfg_.budget_guard && over_budget(obs);
+        if (last_guarded_) {
+            last_unseen_ = true;
+            ++guarded_;
+        }
         if (!last_unseen_) {
             std::copy(start_.begin(), start_.end(), a.begin());
             remember_seen(obs);
@@ -151,6 +162,15 @@ public:
             }
             std::sort(order_.begin(), order_.end(), [this](std::size_t x, std::size_t y) { return entropy_[x] > entropy_[y]; });
             last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a);
+            last_widened_ = !last_search_.feasible && cfg_.widen_infeasible;
+            if (last_widened_) {  // no member of ∏ C_k meets the budget: every level of every island
+                ++widened_;
+                for (std::size_t k = 0; k < K; ++k) {
+                    sizes_[k] = gate_.num_levels(k);
+                    for (std::size_t l = 0; l < sizes_[k]; ++l) sets_[k * Lm + l] = static_cast<level_t>(l);
+                }
+                last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a);
+            }
         }
         // the wrapped policy's feature history follows the episode, as it would under its own act()
         if constexpr (requires { policy_.advance(obs); }) policy_.advance(obs);
@@ -179,8 +199,15 @@ public:
     [[nodiscard]] double unseen_fraction() const noexcept {
         return decisions_ == 0 ? 0.0 : static_cast<double>(unseen_) / static_cast<double>(decisions_);
     }
-    /// Whether the last decision was unseen, and the last search's result (valid when it was).
+    /// Decisions the gate passed but the budget guard sent to the slow path (counted in unseen_decisions),
+    /// and searches widened to every level because the conformal product held no feasible configuration.
+    [[nodiscard]] std::size_t guarded_decisions() const noexcept { return guarded_; }
+    [[nodiscard]] std::size_t widened_searches() const noexcept { return widened_; }
+    /// Whether the last decision was unseen (by the gate or the guard), and the last search's result (valid
+    /// when it was).
     [[nodiscard]] bool last_unseen() const noexcept { return last_unseen_; }
+    [[nodiscard]] bool last_guarded() const noexcept { return last_guarded_; }
+    [[nodiscard]] bool last_widened() const noexcept { return last_widened_; }
     [[nodiscard]] const product_search_result& last_search() const noexcept { return last_search_; }
     [[nodiscard]] std::size_t reservoir_size() const noexcept { return reservoir_.size(); }
     [[nodiscard]] std::size_t sgd_steps() const noexcept { return sgd_steps_; }
@@ -197,6 +224,19 @@ public:
         };
 
 private:
+    /// The budget guard: whether the models predict the argmax configuration (start_) over the slowdown
+    /// budget, max_k t̂_k(argmax) > (1 + p)·max_k t̂_k(top). 2K estimates, no allocation.
+    [[nodiscard]] bool over_budget(const sim::observation& obs) const noexcept {
+        double t_ref = 0.0, t = 0.0;
+        bool all_top = true;
+        for (std::size_t k = 0; k < start_.size(); ++k) {
+            const auto top = static_cast<level_t>(gate_.num_levels(k) - 1);
+            all_top = all_top && start_[k] == top;
+            t_ref = std::max(t_ref, model_.estimate(obs, k, top).time_s);
+            t = std::max(t, model_.estimate(obs, k, start_[k]).time_s);
+        }
+        return !all_top && t > (1.0 + cfg_.search.slowdown) * t_ref;
+    }
 
     struct example {
         sim::observation obs;     ///< without replays_raw_features
@@ -257,8 +297,8 @@ private:
     sim::observation prev_obs_, pending_obs_;
     std::vector<double> pending_raw_;
     product_search_result last_search_{};
-    std::size_t decisions_ = 0, unseen_ = 0, seen_total_ = 0, sgd_steps_ = 0;
-    bool have_prev_ = false, pending_ = false, last_unseen_ = false;
+    std::size_t decisions_ = 0, unseen_ = 0, seen_total_ = 0, sgd_steps_ = 0, guarded_ = 0, widened_ = 0;
+    bool have_prev_ = false, pending_ = false, last_unseen_ = false, last_guarded_ = false, last_widened_ = false;
 };
 
 }  // namespace l2s::online
