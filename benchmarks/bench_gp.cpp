@@ -62,6 +62,12 @@ void BM_predict_batch(benchmark::State& s) {
     const gp_t g = fitted(w);
     for (auto _ : s) benchmark::DoNotOptimize(g.predict(w.Z));
 }
+/// predict_parallel over range(1) threads (wall time: UseRealTime).
+void BM_predict_parallel(benchmark::State& s) {
+    const auto w = make_workload(s.range(0));
+    const gp_t g = fitted(w);
+    for (auto _ : s) benchmark::DoNotOptimize(g.predict_parallel(w.Z, static_cast<std::size_t>(s.range(1))));
+}
 void BM_predict_mean_only(benchmark::State& s) {
     const auto w = make_workload(s.range(0));
     const gp_t g = fitted(w);
@@ -168,6 +174,7 @@ void BM_hyperparameter_fit(benchmark::State& s) {
 
 BENCHMARK(BM_fit)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_predict_batch)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_predict_parallel)->ArgsProduct({{100, 500, 1000}, {1, 2}})->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_predict_mean_only)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_predict_loop)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_add)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);

@@ -233,6 +233,29 @@ TEST_CASE("exact_gp: duplicate inputs with zero noise take the jitter ladder (re
     CHECK((h.predict(s.X).mean - before.mean).cwiseAbs().maxCoeff() == 0.0);
 }
 
+TEST_CASE("exact_gp: predict_parallel equals predict for any number of threads") {
+    const auto s = make_data(3, 120, 21);
+    auto g = make_gp(3);
+    g.fit(s.X, s.y);
+    const auto Z = make_data(3, 301, 22).X;  // 301 columns: uneven blocks
+    const auto ref = g.predict(Z);
+    for (std::size_t threads : {0u, 1u, 2u, 3u, 4u, 64u}) {
+        CAPTURE(threads);
+        const auto p = g.predict_parallel(Z, threads);
+        REQUIRE(p.mean.size() == 301);
+        CHECK((p.mean - ref.mean).cwiseAbs().maxCoeff() <= 1e-12 * ref.mean.cwiseAbs().maxCoeff());
+        CHECK((p.variance - ref.variance).cwiseAbs().maxCoeff() <= 1e-12 * ref.variance.cwiseAbs().maxCoeff());
+        CHECK(p.noise_variance == ref.noise_variance);
+    }
+    // fewer than 64 columns per thread: one block, the plain batch path
+    const auto small = g.predict_parallel(Z.leftCols(10), 4);
+    CHECK((small.mean - ref.mean.head(10)).cwiseAbs().maxCoeff() == 0.0);
+    auto fresh = make_gp(3);
+    CHECK_THROWS_AS((void)fresh.predict_parallel(Z, 2), not_ready);
+    CHECK_THROWS_WITH_AS((void)g.predict_parallel(mat(mat::Zero(2, 200)), 2),
+                         doctest::Contains("l2s::gp::exact_gp::predict_parallel"), dimension_mismatch);
+}
+
 TEST_CASE("exact_gp: bad input is a typed error and leaves the GP unchanged") {
     const auto s = make_data(2, 10, 13);
     auto g = make_gp(2);

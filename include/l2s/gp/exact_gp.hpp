@@ -14,10 +14,12 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
+#include <exception>
 #include <limits>
 #include <numbers>
 #include <random>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -222,6 +224,58 @@ public:
         p.mean = latent_mean(Z, V);
         factor().solveInPlace(V);
         p.variance = gram_diag(kernel_, Z) - V.colwise().squaredNorm().transpose();
+        clamp_variance(p.variance, obs...);
+        p.variance *= scale_ * scale_;
+        p.noise_variance = noise_variance();
+        return p;
+    }
+
+    /// As predict(Z), with the columns of Z split into contiguous blocks over `threads` threads (0: one per
+    /// hardware thread; never more than one per 64 columns, and one block runs on the calling thread). Each
+    /// block's cross-kernel, means and triangular solve run on their own thread against the shared factor;
+    /// the prior mean and the observers run on the calling thread. The kernel's const members must be safe
+    /// to call concurrently (every kernel in l2s::kernel is). Same results as predict(Z) up to rounding in
+    /// the last bits (docs/gp.md#parallel-prediction).
+    template <class... Obs>
+    [[nodiscard]] batch_prediction predict_parallel(const mat& Z, std::size_t threads, Obs&... obs) const {
+        constexpr const char* who = "l2s::gp::exact_gp::predict_parallel";
+        require_ready(who);
+        check_inputs(who, Z, true);
+        const Eigen::Index m = Z.cols();
+        if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+        const auto blocks = static_cast<Eigen::Index>(
+            std::min<std::size_t>(threads, static_cast<std::size_t>(std::max<Eigen::Index>(1, m / 64))));
+        batch_prediction p;
+        p.mean = mean_values(mean_, Z);
+        p.mean.array() += shift_;
+        p.variance.resize(m);
+        auto block = [&](Eigen::Index c0, Eigen::Index c1) {
+            const mat Zb = Z.middleCols(c0, c1 - c0);
+            mat V = cross(kernel_, X_.leftCols(n_), Zb);
+            p.mean.segment(c0, c1 - c0).noalias() += scale_ * (V.transpose() * alpha_.head(n_));
+            factor().solveInPlace(V);
+            p.variance.segment(c0, c1 - c0) = gram_diag(kernel_, Zb) - V.colwise().squaredNorm().transpose();
+        };
+        std::vector<std::exception_ptr> failed(static_cast<std::size_t>(blocks));
+        {
+            std::vector<std::jthread> pool;
+            pool.reserve(static_cast<std::size_t>(blocks));
+            for (Eigen::Index b = 1; b < blocks; ++b)
+                pool.emplace_back([&, b] {
+                    try {
+                        block(b * m / blocks, (b + 1) * m / blocks);
+                    } catch (...) {
+                        failed[static_cast<std::size_t>(b)] = std::current_exception();
+                    }
+                });
+            try {
+                block(0, m / blocks);
+            } catch (...) {
+                failed[0] = std::current_exception();
+            }
+        }  // joins
+        for (const auto& e : failed)
+            if (e) std::rethrow_exception(e);
         clamp_variance(p.variance, obs...);
         p.variance *= scale_ * scale_;
         p.noise_variance = noise_variance();
