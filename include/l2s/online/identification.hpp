@@ -5,16 +5,12 @@
 #include <random>
 
 #include <l2s/core/types.hpp>
+#include <l2s/online/concepts.hpp>
 #include <l2s/sim/observation.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/simulator.hpp>
 
 namespace l2s::online {
-
-/// A model that learns from one interval: update(before, action, after) (online::island_models,
-/// sim::lookahead_model, ...).
-template <class M>
-concept IntervalLearner = requires(M& m, const sim::observation& o, const sim::action& a) { m.update(o, a, o); };
 
 /// System identification: runs one episode of `sim` with every island at a uniformly random level in every
 /// interval and feeds each interval to model.update(before, action, after). Returns the intervals fed.

@@ -153,11 +153,11 @@ public:
             if (ips > 0.0 && obs.busy_time_s[k] > 0.0 && now < num_levels(k)) return anchored_estimate(obs, k, l, ips);
         }
         const Eigen::Vector4d xp = power_features(obs, k, l);
-        const double tpi = learned_tpi(obs, k, l);
-        const std::size_t now = obs.level[k];
+        const double tpi = learned_tpi(obs, k, l), w = work(obs, k);
+        const auto now = static_cast<level_t>(obs.level[k]);
+        const bool switch_costs = now != l && now < num_levels(k);
         return {power_[k].weights().dot(xp),
-                now < num_levels(k) ? island_time(k, static_cast<level_t>(now), l, learned_tpi(obs, k, static_cast<level_t>(now)), tpi, work(obs, k))
-                                    : tpi * work(obs, k)};
+                switch_costs ? island_time(k, now, l, learned_tpi(obs, k, now), tpi, w) : tpi * w};
     }
 
     /// Time island k takes for W instructions at level l when it ran at level `now` (time per instruction

@@ -12,6 +12,7 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
+#include <l2s/online/concepts.hpp>
 #include <l2s/online/conformal.hpp>
 #include <l2s/online/entropy_gate.hpp>
 #include <l2s/online/product_set_search.hpp>
@@ -133,7 +134,7 @@ public:
             throw dimension_mismatch(std::string(who_act) + ": observation has " + std::to_string(obs.num_islands()) +
                                      " islands, expected " + std::to_string(K));
         if (have_prev_) {
-            if constexpr (requires { model_.update(prev_obs_, prev_action_, obs); })
+            if constexpr (IntervalLearner<Model>)
                 model_.update(prev_obs_, prev_action_, obs);
             if (cfg_.slow_path == slow_path_mode::deferred && pending_) learn_step();
         }
