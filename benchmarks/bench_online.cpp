@@ -121,6 +121,35 @@ void bm_unseen_decision(benchmark::State& state) {
 /// Second argument: 0 coordinate, 1 beam, 2 sweep (exact; B only decides when the product is enumerated).
 BENCHMARK(bm_unseen_decision)->ArgsProduct({{16, 64, 256}, {0, 1, 2}})->Unit(benchmark::kMicrosecond);
 
+/// The budget guard's work on a seen decision: 2K island_models estimates (each island's top level and its
+/// argmax), with switch costs (range(0) = 1: 30 µs stall, 10 mV/µs ramp, islands at level 3) or without.
+void bm_guard_estimates(benchmark::State& state) {
+    fixture fx;
+    online::island_models_config cfg{.power_prior = {0.3, 0.2, 1e-4, 0.05}};
+    if (state.range(0) == 1) {
+        cfg.transition_latency_s.assign(K, 30e-6);
+        cfg.volt_slew_v_per_s.assign(K, 1e4);
+    }
+    const online::island_models models(fx.freq_hz, fx.volt_v, cfg);
+    for (std::size_t k = 0; k < K; ++k) fx.obs.level[k] = 3;
+    std::size_t i = 0;
+    const long long before = test::allocations();
+    for (auto _ : state) {
+        const auto block = std::span<const double>(fx.blocks).subspan((i++ % fx.n) * K * L, K * L);
+        double t_ref = 0.0, t = 0.0;
+        for (std::size_t k = 0; k < K; ++k) {
+            const auto arg = static_cast<level_t>(std::max_element(block.begin() + static_cast<std::ptrdiff_t>(k * L),
+                                                                   block.begin() + static_cast<std::ptrdiff_t>((k + 1) * L)) -
+                                                  (block.begin() + static_cast<std::ptrdiff_t>(k * L)));
+            t_ref = std::max(t_ref, models.estimate(fx.obs, k, L - 1).time_s);
+            t = std::max(t, models.estimate(fx.obs, k, arg).time_s);
+        }
+        benchmark::DoNotOptimize(t > 1.05 * t_ref);
+    }
+    state.counters["allocs"] = static_cast<double>(test::allocations() - before);
+}
+BENCHMARK(bm_guard_estimates)->Arg(0)->Arg(1);
+
 }  // namespace
 
 BENCHMARK_MAIN();
