@@ -354,7 +354,8 @@ const std::map<std::string, command>& commands() {
           "  keys: as experiment::loo_config (docs/results.md#loo_config): platform, applications, held_out,\n"
           "        intervals, seed, objective, oracle_evaluations, softmax_l2, features, uaol_alpha, uaol_gate_quantile,\n"
           "        uaol_budget, uaol_learning_rate, uaol_calibration, uaol_models,\n"
-          "        uaol_model_pretraining, uaol_budget_guard, uaol_widen_infeasible, uaol_score, governors",
+          "        uaol_model_pretraining, uaol_budget_guard, uaol_widen_infeasible, uaol_accounting,\n"
+          "        uaol_slack_horizon, uaol_refine_seen, uaol_score, governors",
           cmd_evaluate}},
         {"study",
          {"the L2S study across platforms (oracles per strategy, baselines, learned policies)",

@@ -110,7 +110,7 @@ TEST_CASE("uaol_policy: 10^5 decisions allocate nothing once the reservoir has f
         for (int r = 0; r < 20; ++r) decide(r % 4 == 0 ? 1.0 : (r % 4 == 2 ? 0.0 : tau), 5000);  // 10^5
         CHECK(test::allocations() == before);
         CHECK(uaol.decisions() == 101000);
-        CHECK(uaol.unseen_decisions() - unseen0 > 25000);  // slow path: all of τ = 0 (25 000) and some under τ
+        CHECK(uaol.unseen_decisions() - unseen0 >= 25000);  // slow path: all of τ = 0 (25 000), more under τ
         CHECK(uaol.sgd_steps() - steps0 >= 2 * (uaol.unseen_decisions() - unseen0) - 2);  // SGD + replay
     }
 }

@@ -267,6 +267,12 @@ TEST_CASE("island_models: a switch costs the transition stall and, upwards, the 
                 CAPTURE(k);
                 CAPTURE(l);
                 CHECK(exact_of[k].estimate(o, k, l).time_s == doctest::Approx(exact.estimate(o, k, l).time_s).epsilon(1e-9));
+                // settled: as if the island already ran at l — the budget's reference, no switch in it
+                const double settled = exact.settled_estimate(o, k, l).time_s;
+                CHECK(exact_of[k].settled_estimate(o, k, l).time_s == doctest::Approx(settled).epsilon(1e-9));
+                CHECK(settled_estimate(exact_of[k], o, k, l).time_s == doctest::Approx(settled).epsilon(1e-9));
+                if (l == now) CHECK(settled == doctest::Approx(exact.estimate(o, k, l).time_s).epsilon(1e-12));
+                else CHECK(settled < exact.estimate(o, k, l).time_s);
             }
         // without switch costs the estimate is the work at the new speed alone
         const double w = island_models::work(o, 0), lat = chip.islands[0].transition_latency_s;
@@ -312,4 +318,112 @@ TEST_CASE("island_models: transition tables are validated") {
     REQUIRE(m.cfg().transition_latency_s.size() == 2);
     CHECK(m.cfg().transition_latency_s[1] == chip.islands[1].transition_latency_s);
     CHECK(m.cfg().volt_slew_v_per_s[0] == chip.islands[0].volt_slew_v_per_s);
+}
+
+namespace {
+/// Four islands with one V/F table; island k ran at level a[k] with time per instruction c/f + m (ns, GHz).
+struct pooled_case {
+    std::vector<std::vector<double>> f = std::vector<std::vector<double>>(4, {1.0e9, 1.5e9, 2.0e9});
+    std::vector<std::vector<double>> v = std::vector<std::vector<double>>(4, {0.8, 0.9, 1.0});
+    sim::observation before, after;
+    pooled_case() {
+        before.resize(4);
+        after.resize(4);
+    }
+    /// Sets the interval: levels a, tpi = c/f + m (optionally × (1 + noise[k])), busy 1 ms.
+    void run(const sim::action& a, double c, double m, std::vector<double> noise = {}) {
+        for (std::size_t k = 0; k < 4; ++k) {
+            for (auto* o : {&before, &after}) {
+                o->level[k] = a[k];  // no switch: the measured tpi is busy / W
+                o->freq_hz[k] = f[k][a[k]];
+                o->temp_c[k] = 50.0;
+                o->active_cores[k] = 2;
+                o->power_w[k] = 1.0;
+                o->mem_per_instr[k] = 0.01;
+            }
+            const double tpi_ns = (c / (f[k][a[k]] * 1e-9) + m) * (noise.empty() ? 1.0 : 1.0 + noise[k]);
+            after.ipc[k] = 1.0 / (tpi_ns * 1e-9 * f[k][a[k]]);
+            after.busy_time_s[k] = 1e-3;
+        }
+    }
+};
+}  // namespace
+
+TEST_CASE("island_models, pooled: islands at two frequencies identify the phase's c/f + m exactly") {
+    pooled_case pc;
+    island_models m(pc.f, pc.v, {.pooled_time = true});
+    pc.run({0, 2, 0, 2}, 1.4, 0.6);
+    m.update(pc.before, {0, 2, 0, 2}, pc.after);
+    REQUIRE(m.pooled(0).valid);
+    CHECK(m.pooled(3).c_ns_ghz == doctest::Approx(1.4).epsilon(1e-12));
+    CHECK(m.pooled(3).m_ns == doctest::Approx(0.6).epsilon(1e-12));
+    // every level of every island predicted from the fit: W (1/f_l·c + m), W = ipc·f·busy of the island
+    for (std::size_t k = 0; k < 4; ++k)
+        for (level_t l = 0; l < 3; ++l) {
+            const double w = island_models::work(pc.after, k);
+            const double want = w * (1.4 / (pc.f[k][l] * 1e-9) + 0.6) * 1e-9;
+            CHECK(m.settled_estimate(pc.after, k, l).time_s == doctest::Approx(want).epsilon(1e-12));
+            if (l == pc.after.level[k]) CHECK(m.estimate(pc.after, k, l).time_s == doctest::Approx(want).epsilon(1e-12));
+        }
+    // the learned weights alone (the default) know nothing of this phase yet
+    island_models plain(pc.f, pc.v);
+    plain.update(pc.before, {0, 2, 0, 2}, pc.after);
+    CHECK_FALSE(plain.pooled(0).valid);
+    CHECK(std::abs(plain.settled_estimate(pc.after, 0, 1).time_s / m.settled_estimate(pc.after, 0, 1).time_s - 1.0) > 1e-2);
+
+    SUBCASE("one frequency: the fit stays while it explains the measurements, and is dropped when not") {
+        pc.run({1, 1, 1, 1}, 1.4, 0.6);  // same phase, one level
+        m.update(pc.before, {1, 1, 1, 1}, pc.after);
+        CHECK(m.pooled(0).valid);
+        CHECK(m.pooled(0).c_ns_ghz == doctest::Approx(1.4).epsilon(1e-12));
+        pc.run({1, 1, 1, 1}, 2.0, 0.6);  // a new phase: 1.4/1.5 + 0.6 → 2.0/1.5 + 0.6 is 28 % slower
+        m.update(pc.before, {1, 1, 1, 1}, pc.after);
+        CHECK_FALSE(m.pooled(0).valid);
+    }
+    SUBCASE("a fit that does not explain the islands (residual over the tolerance) is not used") {
+        pc.run({0, 2, 0, 2}, 1.4, 0.6, {0.1, -0.1, -0.1, 0.1});
+        m.update(pc.before, {0, 2, 0, 2}, pc.after);
+        CHECK_FALSE(m.pooled(0).valid);
+        island_models loose(pc.f, pc.v, {.pooled_time = true, .pooled_tolerance = 0.2});
+        loose.update(pc.before, {0, 2, 0, 2}, pc.after);
+        CHECK(loose.pooled(0).valid);
+    }
+    SUBCASE("a negative memory part is clamped: the fit goes through the origin") {
+        pc.run({0, 2, 0, 2}, 1.0, 0.0, {0.0, -0.004, 0.0, -0.004});
+        m.update(pc.before, {0, 2, 0, 2}, pc.after);
+        REQUIRE(m.pooled(0).valid);
+        CHECK(m.pooled(0).m_ns == 0.0);
+        CHECK(m.pooled(0).c_ns_ghz > 0.99);
+    }
+    SUBCASE("reset forgets the fit") {
+        m.reset();
+        CHECK_FALSE(m.pooled(0).valid);
+    }
+    CHECK_THROWS_AS(island_models(pc.f, pc.v, {.pooled_time = true, .pooled_tolerance = 0.0}), invalid_config);
+}
+
+TEST_CASE("island_models, pooled: islands with different V/F tables are fitted apart") {
+    std::vector<std::vector<double>> f = {{1e9, 2e9}, {1e9, 2e9}, {0.5e9, 1e9}, {0.5e9, 1e9}};
+    std::vector<std::vector<double>> v = {{0.8, 1.0}, {0.8, 1.0}, {0.7, 0.9}, {0.7, 0.9}};
+    island_models m(f, v, {.pooled_time = true});
+    sim::observation b, a;
+    b.resize(4);
+    a.resize(4);
+    const sim::action lv{0, 1, 0, 1};
+    const double c[4] = {1.0, 1.0, 2.0, 2.0}, mm[4] = {0.5, 0.5, 0.1, 0.1};  // big and little cores
+    for (std::size_t k = 0; k < 4; ++k) {
+        for (auto* o : {&b, &a}) {
+            o->level[k] = lv[k];
+            o->freq_hz[k] = f[k][lv[k]];
+        }
+        a.ipc[k] = 1.0 / ((c[k] / (f[k][lv[k]] * 1e-9) + mm[k]) * 1e-9 * f[k][lv[k]]);
+        a.busy_time_s[k] = 1e-3;
+    }
+    m.update(b, lv, a);
+    REQUIRE(m.pooled(0).valid);
+    REQUIRE(m.pooled(2).valid);
+    CHECK(m.pooled(1).c_ns_ghz == doctest::Approx(1.0).epsilon(1e-12));
+    CHECK(m.pooled(1).m_ns == doctest::Approx(0.5).epsilon(1e-12));
+    CHECK(m.pooled(3).c_ns_ghz == doctest::Approx(2.0).epsilon(1e-12));
+    CHECK(m.pooled(3).m_ns == doctest::Approx(0.1).epsilon(1e-12));
 }

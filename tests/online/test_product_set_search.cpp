@@ -50,9 +50,13 @@ instance random_instance(rng_type& rng, std::size_t K, std::size_t Lm) {
 }
 
 /// Independent brute force: enumerate the product recursively.
-product_search_result brute_force(const instance& in, double p, std::vector<level_t>& best_levels) {
-    double t_ref = 0.0;
-    for (std::size_t k = 0; k < in.K; ++k) t_ref = std::max(t_ref, in.time[k * in.Lm + in.levels[k] - 1]);
+product_search_result brute_force(const instance& in, double p, std::vector<level_t>& best_levels,
+                                  online::time_limit limit = {}) {
+    double t_ref = limit.reference_s;
+    if (std::isnan(t_ref)) {
+        t_ref = 0.0;
+        for (std::size_t k = 0; k < in.K; ++k) t_ref = std::max(t_ref, in.time[k * in.Lm + in.levels[k] - 1]);
+    }
     product_search_result best;
     bool have = false;
     std::vector<level_t> cur(in.K);
@@ -67,7 +71,7 @@ product_search_result brute_force(const instance& in, double p, std::vector<leve
             r.power_w = pw;
             r.time_s = t;
             r.edp = pw * t * t;
-            r.feasible = t <= (1.0 + p) * t_ref;
+            r.feasible = t <= (1.0 + p) * t_ref + limit.allowance_s;
             if (!have || product_set_search::better(r, best)) {
                 best = r;
                 best_levels = cur;
@@ -184,6 +188,45 @@ TEST_CASE("product_set_search: the sweep equals brute force on products far beyo
             CHECK(check.power_w == r.power_w);
         }
     }
+}
+
+TEST_CASE("product_set_search: a given reference and an allowance move the limit — exhaustive and sweep equal brute force") {
+    for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+        rng_type rng(900 + seed);
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        const instance in = random_instance(rng, 2 + seed % 4, 5);
+        double t_top = 0.0;
+        for (std::size_t k = 0; k < in.K; ++k) t_top = std::max(t_top, in.time[k * in.Lm + in.levels[k] - 1]);
+        const online::time_limit limit{t_top * (0.8 + 0.4 * u(rng)), t_top * (u(rng) - 0.3)};
+        for (std::size_t budget : {1u, 100000u}) {
+            product_set_search s(in.levels, {.budget = budget, .slowdown = 0.05});
+            std::vector<level_t> out(in.K), ref;
+            const auto r = s.search(in.sets, in.sizes, in.power, in.time, in.start, in.order, out, limit);
+            const auto b = brute_force(in, 0.05, ref, limit);
+            CAPTURE(seed);
+            CAPTURE(budget);
+            CHECK(r.feasible == b.feasible);
+            CHECK(r.edp == doctest::Approx(b.edp).epsilon(1e-12));
+            CHECK(r.time_s == b.time_s);
+            CHECK(s.score(in.power, in.time, out, limit).feasible == r.feasible);
+        }
+    }
+    // hand case: one island, t = 2, 1.5, 1 and P = 0.8, 1.5, 4 (EDP 3.2, 3.375, 4). p = 0 and the table's
+    // reference 1 admit only level 2; an allowance of 1 admits every level (level 0 wins); a reference of
+    // 1.6 admits levels 1 and 2 (level 1 wins); an allowance of −0.5 admits nothing (the fastest is returned)
+    const std::vector<double> power = {0.8, 1.5, 4.0}, time = {2.0, 1.5, 1.0};
+    const std::vector<level_t> sets = {0, 1, 2}, start = {2};
+    const std::vector<std::size_t> sizes = {3}, order = {0};
+    product_set_search s({3}, {.budget = 16, .slowdown = 0.0});
+    std::vector<level_t> out(1);
+    CHECK(s.search(sets, sizes, power, time, start, order, out).feasible);
+    CHECK(out[0] == 2);
+    CHECK(s.search(sets, sizes, power, time, start, order, out, {.reference_s = 1.0, .allowance_s = 1.0}).feasible);
+    CHECK(out[0] == 0);
+    CHECK(s.search(sets, sizes, power, time, start, order, out, {.reference_s = 1.6}).feasible);
+    CHECK(out[0] == 1);
+    CHECK_FALSE(s.search(sets, sizes, power, time, start, order, out, {.reference_s = 1.0, .allowance_s = -0.5}).feasible);
+    CHECK(out[0] == 2);
 }
 
 TEST_CASE("product_set_search: balanced islands — the sweep lowers them together, coordinate descent cannot") {

@@ -11,6 +11,7 @@
 
 using namespace l2s;
 using online::uaol_policy;
+using online::uaol_policy_config;
 
 namespace {
 constexpr std::size_t K = 2, L = 3;
@@ -252,4 +253,125 @@ TEST_CASE("uaol_policy: an infeasible conformal product is widened to every leve
         CHECK(pol.last_search().feasible == widen);
         CHECK(a == (widen ? sim::action{2, 2} : sim::action{0, 0}));
     }
+}
+
+namespace {
+/// Memory-bound islands: one level down costs 1 % of time and saves a third of the power; a switch costs
+/// `switch_s` on top (settled_estimate leaves it out).
+struct memory_bound_model {
+    double switch_s = 0.0;
+    sim::power_time settled_estimate(const sim::observation& o, std::size_t k, level_t l) const {
+        return {1.0 + static_cast<double>(l), o.busy_time_s[k] * (1.0 + 0.01 * (2.0 - static_cast<double>(l)))};
+    }
+    sim::power_time estimate(const sim::observation& o, std::size_t k, level_t l) const {
+        sim::power_time e = settled_estimate(o, k, l);
+        if (l != o.level[k]) e.time_s += switch_s;
+        return e;
+    }
+};
+using mb_uaol = uaol_policy<tiny_softmax, memory_bound_model>;
+
+tiny_softmax confident_top() {
+    tiny_softmax s;
+    for (std::size_t k = 0; k < K; ++k) s.w[(k * L + 2) * 2 + 1] = 5.0;  // argmax = top level, low entropy
+    return s;
+}
+/// An observation of both islands at `level`, busy for `busy` seconds.
+sim::observation islands_at(level_t level, double busy) {
+    sim::observation o;
+    o.resize(K);
+    for (std::size_t k = 0; k < K; ++k) {
+        o.level[k] = level;
+        o.busy_time_s[k] = busy;
+        o.ipc[k] = 1.0;
+        o.freq_hz[k] = 1e9;
+    }
+    return o;
+}
+}  // namespace
+
+TEST_CASE("uaol_policy: refine_seen lowers a confident argmax when the models find a lower EDP within the limit") {
+    const sim::observation o = islands_at(2, 0.01);
+    sim::action a;
+    SUBCASE("off (default): the argmax") {
+        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L});
+        pol.act(o, a);
+        CHECK_FALSE(pol.last_unseen());
+        CHECK(a == sim::action{2, 2});
+        CHECK(pol.refined_decisions() == 0);
+    }
+    SUBCASE("on, p = 5 %: level 0 (2 % slower, a third of the power)") {
+        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, {.refine_seen = true});
+        pol.act(o, a);
+        CHECK_FALSE(pol.last_unseen());  // still a seen decision: no SGD step, the argmax goes to the reservoir
+        CHECK(pol.last_refined());
+        CHECK(pol.refined_decisions() == 1);
+        CHECK(a == sim::action{0, 0});
+        CHECK(pol.reservoir_size() == 1);
+        pol.observe(islands_at(0, 0.0102), a, {1.0, 0.0102, 50.0, false});
+        CHECK(pol.sgd_steps() == 0);
+    }
+    SUBCASE("on, p = 1.5 %: level 1 (1 % slower) is the lowest within the limit") {
+        uaol_policy_config c{.refine_seen = true};
+        c.search.slowdown = 0.015;
+        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
+        pol.act(o, a);
+        CHECK(a == sim::action{1, 1});
+    }
+    SUBCASE("on, p = 0.5 %: nothing below the argmax meets the limit — the argmax stays") {
+        uaol_policy_config c{.refine_seen = true};
+        c.search.slowdown = 0.005;
+        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
+        pol.act(o, a);
+        CHECK_FALSE(pol.last_refined());
+        CHECK(a == sim::action{2, 2});
+    }
+}
+
+TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to later decisions and is paid back") {
+    // p = 0.4 %, H = 0.5: slack banked by one interval at the top level (0.4 % of 10 ms = 40 µs) admits one
+    // level down (+1 % = 100 µs ≤ 40 µs + 80 µs); running there overdraws the account, which then admits
+    // only the argmax again.
+    uaol_policy_config c{.accounting = online::budget_accounting::cumulative, .slack_horizon = 0.5, .refine_seen = true};
+    c.search.slowdown = 0.004;
+    mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
+    sim::action a;
+    pol.act(islands_at(2, 0.01), a);
+    CHECK(a == sim::action{2, 2});  // nothing banked yet: 1 % > 0.4 %
+    pol.observe(islands_at(2, 0.01), a, {1.0, 0.01, 50.0, false});
+    CHECK(pol.slack_s() == doctest::Approx(0.004 * 0.01).epsilon(1e-12));  // ran at the top: reference = busy
+    pol.act(islands_at(2, 0.01), a);
+    CHECK(pol.last_refined());
+    CHECK(a == sim::action{1, 1});
+    // measured 10.1 ms at level 1; reference = busy · t̂(top)/t̂(level 1) = 10.1 ms / 1.01 = 10 ms
+    pol.observe(islands_at(1, 0.0101), a, {1.0, 0.0101, 50.0, false});
+    CHECK(pol.slack_s() == doctest::Approx(0.004 * 0.01 + 1.004 * 0.01 - 0.0101).epsilon(1e-9));
+    CHECK(pol.slack_s() < 0.0);
+    pol.act(islands_at(1, 0.0101), a);
+    CHECK_FALSE(pol.last_refined());
+    CHECK(a == sim::action{2, 2});
+
+    SUBCASE("per-interval accounting (default) never lends: the argmax every time") {
+        uaol_policy_config d{.refine_seen = true};
+        d.search.slowdown = 0.004;
+        mb_uaol per(confident_top(), memory_bound_model{}, {L, L}, d);
+        for (int i = 0; i < 3; ++i) {
+            per.act(islands_at(2, 0.01), a);
+            CHECK(a == sim::action{2, 2});
+            per.observe(islands_at(2, 0.01), a, {1.0, 0.01, 50.0, false});
+        }
+        CHECK(per.slack_s() == 0.0);
+    }
+    SUBCASE("the reference is settled: a switch's cost is not part of the all-top time") {
+        // islands at level 1, 1 ms switch cost: t̂(top) with the switch is 11 ms, settled 10 ms. The budget is
+        // 5 % of the settled 10 ms = 10.5 ms, so staying at level 1 (10.1 ms, no switch) is within it
+        // and going up (11 ms) is not — the search keeps level 1 with lower power, and so does the guard.
+        memory_bound_model m{.switch_s = 0.001};
+        uaol_policy_config e{.refine_seen = true};
+        mb_uaol g(confident_top(), m, {L, L}, e);
+        g.act(islands_at(1, 0.01), a);
+        CHECK_FALSE(g.last_guarded());
+        CHECK(a == sim::action{1, 1});
+    }
+    CHECK_THROWS_AS(mb_uaol(confident_top(), memory_bound_model{}, {L, L}, {.slack_horizon = 0.0}), invalid_config);
 }

@@ -69,6 +69,10 @@ struct loo_config {
     online::conformal_score uaol_score = online::conformal_score::lac;  ///< conformal score of the sets
     bool uaol_budget_guard = true;       ///< online::uaol_policy_config::budget_guard (docs/uaol.md#budget-safety)
     bool uaol_widen_infeasible = true;   ///< online::uaol_policy_config::widen_infeasible
+    /// online::uaol_policy_config::accounting, slack_horizon, refine_seen (docs/uaol.md#slack-account)
+    online::budget_accounting uaol_accounting = online::budget_accounting::per_interval;
+    double uaol_slack_horizon = 8.0;
+    bool uaol_refine_seen = false;
     std::vector<std::string> governors{"performance", "powersave", "ondemand", "conservative", "schedutil"};
 
     void validate() const {
@@ -82,8 +86,10 @@ struct loo_config {
                        uaol_gate_quantile);
         require_config(uaol_budget >= 1, who, "uaol_budget", ">= 1", static_cast<double>(uaol_budget));
         require_config(uaol_learning_rate > 0.0, who, "uaol_learning_rate", "> 0", uaol_learning_rate);
-        if (uaol_models != "runtime" && uaol_models != "anchored" && uaol_models != "lookahead")
-            throw invalid_config(who + ": uaol_models must be runtime, anchored or lookahead, not '" + uaol_models + "'");
+        require_config(uaol_slack_horizon > 0.0, who, "uaol_slack_horizon", "> 0", uaol_slack_horizon);
+        if (uaol_models != "runtime" && uaol_models != "anchored" && uaol_models != "pooled" && uaol_models != "lookahead")
+            throw invalid_config(who + ": uaol_models must be runtime, anchored, pooled or lookahead, not '" + uaol_models +
+                                 "'");
         if (uaol_model_pretraining != "identification" && uaol_model_pretraining != "oracle" &&
             uaol_model_pretraining != "both")
             throw invalid_config(who + ": uaol_model_pretraining must be identification, oracle or both, not '" +
@@ -154,7 +160,8 @@ struct loo_result {
     learn::dataset train(levels, fm.num_features()), calib(levels, fm.num_features());
     std::vector<learn::dataset> train_of;                  // per training application (cross-program folds)
     std::vector<std::vector<sim::observation>> calib_of;  // per training application
-    auto models = online::island_models::for_platform(chip, {.anchored = cfg.uaol_models == "anchored"});
+    auto models = online::island_models::for_platform(
+        chip, {.anchored = cfg.uaol_models == "anchored", .pooled_time = cfg.uaol_models == "pooled"});
     std::vector<sim::observation> calib_obs;
     std::size_t done = 0;
     for (std::size_t i = 0; i < apps.size(); ++i) {
@@ -221,6 +228,9 @@ struct loo_result {
     uc.learning_rate = cfg.uaol_learning_rate;
     uc.budget_guard = cfg.uaol_budget_guard;
     uc.widen_infeasible = cfg.uaol_widen_infeasible;
+    uc.accounting = cfg.uaol_accounting;
+    uc.slack_horizon = cfg.uaol_slack_horizon;
+    uc.refine_seen = cfg.uaol_refine_seen;
     uc.seed = cfg.seed;
     const auto lt = calib.label_tensor();
     const std::span<const level_t> calib_labels(lt.data(), lt.size());

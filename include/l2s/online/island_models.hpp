@@ -38,6 +38,15 @@ struct island_models_config {
     /// Regulator slew per island in V/s (empty or +∞: no ramp). Raising the level first ramps the voltage
     /// while the cores run at the old frequency. for_platform fills it from the chip when empty.
     std::vector<double> volt_slew_v_per_s{};
+    /// Pool the islands (docs/uaol.md#pooled-time): after each interval, fit time per instruction
+    /// tpi = c/f + m across the islands with the same V/F table, from their measured tpi at the levels they
+    /// ran, and predict every level from that fit while it explains the measurements within
+    /// `pooled_tolerance`. Islands running one program's threads share c and m, so islands at two or more
+    /// frequencies identify the compute/memory split of the current phase, which one island at one level
+    /// cannot. Otherwise (one frequency and the last fit no longer explains it, c ≤ 0, a poor fit) the
+    /// learned weights are used.
+    bool pooled_time = false;
+    double pooled_tolerance = 0.02;  ///< relative RMS residual (and drift) a pooled fit may show, > 0
 };
 
 /// Runtime power/performance model of UaOL (DESIGN §g): per island k two online::rls models,
@@ -99,6 +108,17 @@ public:
                          static_cast<Eigen::Index>(K));
             for (double v : cfg_.volt_slew_v_per_s) require_config(v > 0.0, who_ctor, "volt_slew_v_per_s", "> 0", v);
         }
+        require_config(cfg_.pooled_tolerance > 0.0, who_ctor, "pooled_tolerance", "> 0", cfg_.pooled_tolerance);
+        group_.resize(K);
+        for (std::size_t k = 0; k < K; ++k) {
+            group_[k] = k;
+            for (std::size_t j = 0; j < k; ++j)
+                if (freq_hz_[j] == freq_hz_[k]) {
+                    group_[k] = group_[j];
+                    break;
+                }
+        }
+        fit_.assign(K, pooled_fit{});
         power_.reserve(freq_hz_.size());
         time_.reserve(freq_hz_.size());
         for (std::size_t k = 0; k < freq_hz_.size(); ++k) {
@@ -147,17 +167,12 @@ public:
 
     /// P̂_k(l) and t̂_k(l) over the next interval (no validation; obs must have K islands, l < L_k).
     [[nodiscard]] sim::power_time estimate(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
-        if (cfg_.anchored) {
-            const double ips = obs.ipc[k] * obs.freq_hz[k];
-            const std::size_t now = obs.level[k];
-            if (ips > 0.0 && obs.busy_time_s[k] > 0.0 && now < num_levels(k)) return anchored_estimate(obs, k, l, ips);
-        }
-        const Eigen::Vector4d xp = power_features(obs, k, l);
-        const double tpi = learned_tpi(obs, k, l), w = work(obs, k);
-        const auto now = static_cast<level_t>(obs.level[k]);
-        const bool switch_costs = now != l && now < num_levels(k);
-        return {power_[k].weights().dot(xp),
-                switch_costs ? island_time(k, now, l, learned_tpi(obs, k, now), tpi, w) : tpi * w};
+        return estimate_at(obs, k, l, true);
+    }
+    /// As estimate(), as if island k already ran at l: no transition stall or voltage ramp. The reference
+    /// of the slowdown budget (every island at its top level, as the performance governor runs) uses it.
+    [[nodiscard]] sim::power_time settled_estimate(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+        return estimate_at(obs, k, l, false);
     }
 
     /// Time island k takes for W instructions at level l when it ran at level `now` (time per instruction
@@ -208,18 +223,74 @@ public:
             const double tpi = measured_tpi(before, a, after, k);
             if (tpi > 0.0) time_[k].update(time_features(before, k, a[k]), 1e9 * tpi, observers...);
         }
+        if (cfg_.pooled_time) fit_pooled(before, a, after);
     }
+
+    /// The pooled fit of island k's group (docs/uaol.md#pooled-time): time per instruction c/f + m in ns
+    /// (f in GHz); valid only while it explains the measurements.
+    struct pooled_fit {
+        double c_ns_ghz = 0.0, m_ns = 0.0;
+        bool valid = false;
+    };
+    [[nodiscard]] const pooled_fit& pooled(std::size_t k) const noexcept { return fit_[group_[k]]; }
 
     /// Back to the priors.
     void reset() {
         for (auto& m : power_) m.reset();
         for (auto& m : time_) m.reset();
+        fit_.assign(fit_.size(), pooled_fit{});
     }
 
 private:
     [[nodiscard]] double learned_tpi(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
-        const double tpi = time_[k].weights().dot(time_features(obs, k, l)) * 1e-9;
+        const pooled_fit& p = fit_[group_[k]];
+        const double tpi = p.valid ? (p.c_ns_ghz / (freq_hz_[k][l] * 1e-9) + p.m_ns) * 1e-9
+                                   : time_[k].weights().dot(time_features(obs, k, l)) * 1e-9;
         return tpi > cfg_.min_time_per_instr_s ? tpi : cfg_.min_time_per_instr_s;
+    }
+
+    /// Per group of islands with one V/F table: least squares of the measured tpi (ns) on 1/f (1/GHz) over
+    /// the islands that retired instructions. Two or more frequencies: a new fit, valid when c > 0, m ≥ 0
+    /// (clamped from slightly negative) and the RMS residual ≤ tolerance × mean tpi. One frequency: the
+    /// previous fit stays valid while it predicts the measured mean within the tolerance.
+    void fit_pooled(const sim::observation& before, const sim::action& a, const sim::observation& after) noexcept {
+        const std::size_t K = num_islands();
+        for (std::size_t g = 0; g < K; ++g) {
+            if (group_[g] != g) continue;
+            double n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0, xmin = 1e300, xmax = 0.0;
+            for (std::size_t k = 0; k < K; ++k) {
+                if (group_[k] != g) continue;
+                const double tpi = measured_tpi(before, a, after, k);
+                if (!(tpi > 0.0) || !std::isfinite(tpi)) continue;
+                const double x = 1.0 / (freq_hz_[k][a[k]] * 1e-9), y = tpi * 1e9;
+                n += 1.0;
+                sx += x;
+                sy += y;
+                sxx += x * x;
+                sxy += x * y;
+                syy += y * y;
+                xmin = std::min(xmin, x);
+                xmax = std::max(xmax, x);
+            }
+            pooled_fit& p = fit_[g];
+            if (n == 0.0) {
+                p.valid = false;
+                continue;
+            }
+            const double ybar = sy / n, xbar = sx / n, tol = cfg_.pooled_tolerance * ybar;
+            if (xmax - xmin <= 1e-9 * xmax) {  // one frequency: keep the fit while it still explains the phase
+                p.valid = p.valid && std::abs(p.c_ns_ghz * xbar + p.m_ns - ybar) <= tol;
+                continue;
+            }
+            const double vxx = sxx / n - xbar * xbar, vxy = sxy / n - xbar * sy / n;
+            double c = vxy / vxx, m = ybar - c * xbar;
+            if (m < 0.0) {  // through the origin: all compute
+                m = 0.0;
+                c = sxy / sxx;
+            }
+            const double sse = syy - 2.0 * c * sxy - 2.0 * m * sy + c * c * sxx + 2.0 * c * m * sx + n * m * m;
+            p = {c, m, c > 0.0 && std::sqrt(std::max(0.0, sse) / n) <= tol};
+        }
     }
 
     /// Time per instruction at level a[k] measured over the interval from `before` to `after` (0: nothing
@@ -250,7 +321,7 @@ private:
     /// scales with V² (energy per instruction ∝ C·V²):
     ///   P̂ = (P_now − fixed_now)₊ · (V_l / V_now)² + fixed_l.
     [[nodiscard]] sim::power_time anchored_estimate(const sim::observation& obs, std::size_t k, level_t l,
-                                                    double ips) const noexcept {
+                                                    double ips, bool switch_costs) const noexcept {
         const auto now = static_cast<level_t>(obs.level[k]);
         const double tpi_now = 1.0 / ips;
         const auto& wt = time_[k].weights();
@@ -261,13 +332,32 @@ private:
         const double fixed_now = wp(2) * xn(2) + wp(3), fixed_l = wp(2) * xl(2) + wp(3);
         const double v = volt_v_[k][l] / volt_v_[k][now];
         const double dyn = std::max(0.0, obs.power_w[k] - fixed_now) * v * v;
-        return {dyn + fixed_l, island_time(k, now, l, tpi_now, tpi_l, ips * obs.busy_time_s[k])};
+        const double w = ips * obs.busy_time_s[k];
+        return {dyn + fixed_l, switch_costs ? island_time(k, now, l, tpi_now, tpi_l, w) : w * tpi_l};
+    }
+
+    [[nodiscard]] sim::power_time estimate_at(const sim::observation& obs, std::size_t k, level_t l,
+                                              bool switch_costs) const noexcept {
+        if (cfg_.anchored) {
+            const double ips = obs.ipc[k] * obs.freq_hz[k];
+            const std::size_t now = obs.level[k];
+            if (ips > 0.0 && obs.busy_time_s[k] > 0.0 && now < num_levels(k))
+                return anchored_estimate(obs, k, l, ips, switch_costs);
+        }
+        const Eigen::Vector4d xp = power_features(obs, k, l);
+        const double tpi = learned_tpi(obs, k, l), w = work(obs, k);
+        const auto now = static_cast<level_t>(obs.level[k]);
+        return {power_[k].weights().dot(xp), switch_costs && now != l && now < num_levels(k)
+                                                 ? island_time(k, now, l, learned_tpi(obs, k, now), tpi, w)
+                                                 : tpi * w};
     }
 
     static constexpr const char* who_ctor = "l2s::online::island_models";
     static constexpr const char* who_upd = "l2s::online::island_models::update";
     config cfg_;
     std::vector<std::vector<double>> freq_hz_, volt_v_;
+    std::vector<std::size_t> group_;  // first island with the same V/F table
+    std::vector<pooled_fit> fit_;     // by group
     std::vector<rls> power_, time_;
 };
 

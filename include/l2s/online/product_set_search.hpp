@@ -32,12 +32,22 @@ struct product_set_search_config {
     search_strategy strategy = search_strategy::sweep;
 };
 
+/// The time limit of a search: feasible when t̂ ≤ (1 + p)·reference + allowance. reference NaN: t̂(all-max)
+/// from the search's own tables (the top level's estimate of each island, switch included); the model
+/// overload fills it from the models' settled estimates (no switch: as the performance governor runs).
+/// allowance: extra time granted by the caller, e.g. banked slack (docs/uaol.md#slack-account); negative
+/// tightens the limit.
+struct time_limit {
+    double reference_s = std::numeric_limits<double>::quiet_NaN();
+    double allowance_s = 0.0;
+};
+
 /// Outcome of one search (the configuration itself is written into caller storage).
 struct product_search_result {
     double power_w = 0.0;         ///< P̂ = Σ_k P̂_k(l_k)
     double time_s = 0.0;          ///< t̂ = max_k t̂_k(l_k)
     double edp = 0.0;             ///< P̂·t̂²
-    bool feasible = false;        ///< t̂ ≤ (1 + p)·t̂(all-max)
+    bool feasible = false;        ///< t̂ ≤ (1 + p)·reference + allowance (time_limit)
     bool exhaustive = false;      ///< the whole product was enumerated
     bool exact = false;           ///< the choice is optimal over the whole product (exhaustive or sweep)
     std::size_t evaluated = 0;    ///< candidates scored (≤ B, or ≤ Σ_k |C_k| for the sweep)
@@ -97,11 +107,10 @@ public:
     product_search_result search(std::span<const level_t> sets, std::span<const std::size_t> sizes,
                                  std::span<const double> power_w, std::span<const double> time_s,
                                  std::span<const level_t> start, std::span<const std::size_t> order,
-                                 std::span<level_t> out) noexcept {
-        const std::size_t K = shape_.islands(), Lm = shape_.max_levels;
+                                 std::span<level_t> out, time_limit limit = {}) noexcept {
+        const std::size_t K = shape_.islands();
         tables_ = {power_w, time_s};
-        t_ref_ = 0.0;
-        for (std::size_t k = 0; k < K; ++k) t_ref_ = std::max(t_ref_, time_s[k * Lm + shape_.levels[k] - 1]);
+        set_reference(time_s, limit);
         evaluated_ = 0;
         // |S| with saturation at B + 1.
         std::size_t total = 1;
@@ -128,8 +137,11 @@ public:
         requires PowerPerformanceModel<Model>
     product_search_result search(const Model& model, const sim::observation& obs, std::span<const level_t> sets,
                                  std::span<const std::size_t> sizes, std::span<const level_t> start,
-                                 std::span<const std::size_t> order, std::span<level_t> out) {
+                                 std::span<const std::size_t> order, std::span<level_t> out,
+                                 time_limit limit = {}) {
         const std::size_t Lm = shape_.max_levels;
+        const bool fill_reference = std::isnan(limit.reference_s);
+        if (fill_reference) limit.reference_s = 0.0;
         for (std::size_t k = 0; k < shape_.islands(); ++k) {
             auto fill = [&](level_t l) {
                 const sim::power_time e = model.estimate(obs, k, l);
@@ -137,18 +149,18 @@ public:
                 time_tab_[k * Lm + l] = e.time_s;
             };
             for (std::size_t j = 0; j < sizes[k]; ++j) fill(sets[k * Lm + j]);
-            fill(static_cast<level_t>(shape_.levels[k] - 1));
+            const auto top = static_cast<level_t>(shape_.levels[k] - 1);
+            fill(top);
+            if (fill_reference) limit.reference_s = std::max(limit.reference_s, settled_estimate(model, obs, k, top).time_s);
         }
-        return search(sets, sizes, power_tab_, time_tab_, start, order, out);
+        return search(sets, sizes, power_tab_, time_tab_, start, order, out, limit);
     }
 
     /// Scores one full configuration against the given tables (t̂(all-max) from the same tables).
     [[nodiscard]] product_search_result score(std::span<const double> power_w, std::span<const double> time_s,
-                                              std::span<const level_t> levels) noexcept {
+                                              std::span<const level_t> levels, time_limit limit = {}) noexcept {
         tables_ = {power_w, time_s};
-        t_ref_ = 0.0;
-        for (std::size_t k = 0; k < shape_.islands(); ++k)
-            t_ref_ = std::max(t_ref_, time_s[k * shape_.max_levels + shape_.levels[k] - 1]);
+        set_reference(time_s, limit);
         return eval(levels);
     }
 
@@ -161,6 +173,17 @@ public:
     }
 
 private:
+    /// The reference (given, or t̂(all-max) from the time table) and the limit (1 + p)·reference + allowance.
+    void set_reference(std::span<const double> time_s, time_limit limit) noexcept {
+        t_ref_ = limit.reference_s;
+        if (std::isnan(t_ref_)) {
+            t_ref_ = 0.0;
+            for (std::size_t k = 0; k < shape_.islands(); ++k)
+                t_ref_ = std::max(t_ref_, time_s[k * shape_.max_levels + shape_.levels[k] - 1]);
+        }
+        t_max_ = (1.0 + cfg_.slowdown) * t_ref_ + limit.allowance_s;
+    }
+
     struct tables {
         std::span<const double> power_w, time_s;
     };
@@ -182,7 +205,7 @@ private:
         r.power_w = p;
         r.time_s = t;
         r.edp = p * t * t;
-        r.feasible = t <= (1.0 + cfg_.slowdown) * t_ref_;
+        r.feasible = t <= t_max_;
         return r;
     }
 
@@ -222,7 +245,7 @@ private:
         std::fill(lowest_.begin(), lowest_.end(), std::numeric_limits<double>::infinity());
         std::size_t covered = 0;
         double power = 0.0;
-        const double t_max = (1.0 + cfg_.slowdown) * t_ref_;
+        const double t_max = t_max_;
         product_search_result best;
         bool have = false;
         for (std::size_t i = 0; i < m; ++i) {
@@ -341,7 +364,7 @@ private:
     std::vector<member> members_;
     std::vector<double> lowest_;  ///< sweep: each island's lowest power so far
     tables tables_{};
-    double t_ref_ = 0.0;
+    double t_ref_ = 0.0, t_max_ = 0.0;
     std::size_t evaluated_ = 0;
 };
 

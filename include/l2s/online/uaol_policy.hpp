@@ -2,11 +2,14 @@
 // l2s/online/uaol_policy.hpp: uncertainty-aware online adaptation around any probabilistic policy (UaOL).
 #pragma once
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <random>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <l2s/core/checks.hpp>
@@ -42,6 +45,15 @@ enum class slow_path_mode {
     deferred      ///< everything at the start of the next act() (off the path that ends the interval)
 };
 
+/// How uaol_policy enforces the slowdown budget p (docs/uaol.md#slack-account).
+enum class budget_accounting {
+    per_interval,  ///< every decision: t̂ ≤ (1 + p)·t̂(all top), by the models
+    cumulative     ///< every decision: t̂ ≤ (1 + p)·t̂(all top) + S/H, S = Σ (1 + p)·reference − measured time
+};
+/// Names of budget_accounting for configs.
+inline constexpr std::array<std::pair<const char*, budget_accounting>, 2> budget_accounting_names{
+    {{"per_interval", budget_accounting::per_interval}, {"cumulative", budget_accounting::cumulative}}};
+
 /// Tunables of uaol_policy.
 struct uaol_policy_config {
     entropy_gate_config gate{};
@@ -56,6 +68,14 @@ struct uaol_policy_config {
     /// When no configuration in the product of the conformal sets meets the budget by the models'
     /// estimates, search every level of every island instead (docs/uaol.md#budget-safety).
     bool widen_infeasible = true;
+    /// How the slowdown budget is enforced: per decision, or by a running account of measured time that lets
+    /// a decision spend slack banked by earlier ones (docs/uaol.md#slack-account).
+    budget_accounting accounting = budget_accounting::per_interval;
+    /// H of the cumulative account: a decision may spend S/H of the banked slack S (intervals), > 0.
+    double slack_horizon = 8.0;
+    /// Seen decisions too are searched, over the levels at or below the argmax of each island, with the
+    /// models and the budget (docs/uaol.md#slack-account). The argmax stays the label of the replay reservoir.
+    bool refine_seen = false;
     std::uint64_t seed = 0;             ///< seeds the reservoir sampling
 };
 
@@ -81,6 +101,7 @@ public:
         : cfg_(cfg), policy_(std::move(policy)), model_(std::move(model)), gate_(levels_per_island, cfg.gate),
           cal_(levels_per_island, cfg.conformal), search_(levels_per_island, cfg.search), rng_(cfg.seed) {
         require_config(cfg_.learning_rate > 0.0, who_ctor, "learning_rate", "> 0", cfg_.learning_rate);
+        require_config(cfg_.slack_horizon > 0.0, who_ctor, "slack_horizon", "> 0", cfg_.slack_horizon);
         const std::size_t K = gate_.num_islands(), Lm = gate_.max_levels();
         probs_.resize(K * Lm);
         sets_.resize(K * Lm);
@@ -89,6 +110,8 @@ public:
         order_.resize(K);
         entropy_.resize(K);
         prev_action_.resize(K);
+        dec_top_.assign(K, 0.0);
+        dec_level_.assign(K, 0.0);
         label_.resize(K);
         reservoir_.reserve(std::min<std::size_t>(cfg_.replay_capacity, 4096));
         if constexpr (replays_raw_features) {
@@ -146,14 +169,22 @@ public:
             entropy_[k] = gate_.island_entropy(probs_, k);
         }
         ++decisions_;
+        const double allowance = allowance_s();
         last_unseen_ = gate_.value(probs_) > gate_.threshold();
-        last_guarded_ = !last_unseen_ && cfg_.budget_guard && over_budget(obs);
+        const bool need_times = cfg_.budget_guard || cfg_.accounting == budget_accounting::cumulative;
+        have_times_ = need_times;
+        if (need_times) argmax_times(obs);
+        last_guarded_ = !last_unseen_ && cfg_.budget_guard && !argmax_all_top_ &&
+                        t_argmax_ > (1.0 + cfg_.search.slowdown) * t_top_ + allowance;
         if (last_guarded_) {
             last_unseen_ = true;
             ++guarded_;
         }
+        last_refined_ = false;
+        t_choice_ = t_argmax_;
         if (!last_unseen_) {
             std::copy(start_.begin(), start_.end(), a.begin());
+            if (cfg_.refine_seen) refine(obs, a, allowance);
             remember_seen(obs);
         } else {
             ++unseen_;
@@ -162,7 +193,7 @@ public:
                 order_[k] = k;
             }
             std::sort(order_.begin(), order_.end(), [this](std::size_t x, std::size_t y) { return entropy_[x] > entropy_[y]; });
-            last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a);
+            last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a, limit(allowance));
             last_widened_ = !last_search_.feasible && cfg_.widen_infeasible;
             if (last_widened_) {  // no member of ∏ C_k meets the budget: every level of every island
                 ++widened_;
@@ -170,9 +201,11 @@ public:
                     sizes_[k] = gate_.num_levels(k);
                     for (std::size_t l = 0; l < sizes_[k]; ++l) sets_[k * Lm + l] = static_cast<level_t>(l);
                 }
-                last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a);
+                last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a, limit(allowance));
             }
+            t_choice_ = last_search_.time_s;
         }
+        if (cfg_.accounting == budget_accounting::cumulative) record_decision(obs, a);
         // the wrapped policy's feature history follows the episode, as it would under its own act()
         if constexpr (requires { policy_.advance(obs); }) policy_.advance(obs);
         prev_obs_ = obs;
@@ -182,7 +215,7 @@ public:
 
     /// After the interval: schedules (deferred) or runs (inline) the SGD and replay steps of an unseen decision.
     void observe(const sim::observation& obs, const sim::action& a, const sim::step_outcome& outcome) {
-        (void)outcome;
+        if (cfg_.accounting == budget_accounting::cumulative) settle(obs, outcome.time_s);
         if (!last_unseen_) return;
         // The pseudo-label goes with the observation that follows the decision — the state the policy acts on
         // next — so the step shapes the very next decision (phases persist over intervals). Measured against
@@ -210,6 +243,13 @@ public:
     [[nodiscard]] bool last_guarded() const noexcept { return last_guarded_; }
     [[nodiscard]] bool last_widened() const noexcept { return last_widened_; }
     [[nodiscard]] const product_search_result& last_search() const noexcept { return last_search_; }
+    /// Seen decisions the refinement changed (refine_seen), and whether the last one was.
+    [[nodiscard]] std::size_t refined_decisions() const noexcept { return refined_; }
+    [[nodiscard]] bool last_refined() const noexcept { return last_refined_; }
+    /// The cumulative account's banked slack S in seconds (0 with per-interval accounting): Σ over settled
+    /// intervals of (1 + p)·reference − measured time, where reference = measured · t̂(all top)/t̂(choice)
+    /// with both estimates from the decision (docs/uaol.md#slack-account).
+    [[nodiscard]] double slack_s() const noexcept { return slack_; }
     [[nodiscard]] std::size_t reservoir_size() const noexcept { return reservoir_.size(); }
     [[nodiscard]] std::size_t sgd_steps() const noexcept { return sgd_steps_; }
 
@@ -225,18 +265,83 @@ public:
         };
 
 private:
-    /// The budget guard: whether the models predict the argmax configuration (start_) over the slowdown
-    /// budget, max_k t̂_k(argmax) > (1 + p)·max_k t̂_k(top). 2K estimates, no allocation.
-    [[nodiscard]] bool over_budget(const sim::observation& obs) const noexcept {
-        double t_ref = 0.0, t = 0.0;
-        bool all_top = true;
+    /// t̂(argmax) = max_k t̂_k(start_k) and t̂(all top) = max_k t̂_k(top) by the models, for the budget guard
+    /// (over budget when t̂(argmax) > (1 + p)·t̂(all top) + allowance) and the account. 2K estimates, no
+    /// allocation.
+    void argmax_times(const sim::observation& obs) noexcept {
+        t_top_ = t_argmax_ = 0.0;
+        argmax_all_top_ = true;
         for (std::size_t k = 0; k < start_.size(); ++k) {
             const auto top = static_cast<level_t>(gate_.num_levels(k) - 1);
-            all_top = all_top && start_[k] == top;
-            t_ref = std::max(t_ref, model_.estimate(obs, k, top).time_s);
-            t = std::max(t, model_.estimate(obs, k, start_[k]).time_s);
+            argmax_all_top_ = argmax_all_top_ && start_[k] == top;
+            t_top_ = std::max(t_top_, settled_estimate(model_, obs, k, top).time_s);
+            t_argmax_ = std::max(t_argmax_, model_.estimate(obs, k, start_[k]).time_s);
         }
-        return !all_top && t > (1.0 + cfg_.search.slowdown) * t_ref;
+    }
+
+    /// The search's limit: the reference computed by argmax_times when it ran, else the search's own.
+    [[nodiscard]] time_limit limit(double allowance) const noexcept {
+        time_limit t;
+        if (have_times_) t.reference_s = t_top_;
+        t.allowance_s = allowance;
+        return t;
+    }
+
+    /// The time a decision may add beyond (1 + p)·t̂(all top): S/H with the cumulative account, else 0.
+    [[nodiscard]] double allowance_s() const noexcept {
+        return cfg_.accounting == budget_accounting::cumulative ? slack_ / cfg_.slack_horizon : 0.0;
+    }
+
+    /// refine_seen: the search over {0, …, argmax_k} per island (levels ascend in speed); a is the argmax on
+    /// entry and the choice on exit. The argmax itself is a member, so a feasible argmax is only replaced by
+    /// a configuration the models predict lower in EDP.
+    void refine(const sim::observation& obs, sim::action& a, double allowance) {
+        const std::size_t K = num_islands(), Lm = gate_.max_levels();
+        for (std::size_t k = 0; k < K; ++k) {
+            sizes_[k] = static_cast<std::size_t>(start_[k]) + 1;
+            for (std::size_t l = 0; l < sizes_[k]; ++l) sets_[k * Lm + l] = static_cast<level_t>(l);
+            order_[k] = k;
+        }
+        const product_search_result r = search_.search(model_, obs, sets_, sizes_, start_, order_, a, limit(allowance));
+        if (!r.feasible) {  // nothing below the argmax meets the limit: keep the argmax
+            std::copy(start_.begin(), start_.end(), a.begin());
+            return;
+        }
+        last_refined_ = !std::equal(start_.begin(), start_.end(), a.begin());
+        if (last_refined_) {
+            ++refined_;
+            t_choice_ = r.time_s;
+        }
+    }
+
+    /// Books the interval just run against its reference, the time it would have taken with every island at
+    /// its top level, settled (no switch): per island that retired instructions, its measured busy time
+    /// if it ran at the top level, else busy·t̂_k(top)/t̂_k(level) with the models' settled estimates from
+    /// the decision (a bias common to both cancels); reference = max_k, or the measured time when no island
+    /// worked. Then S += (1 + p)·reference − measured.
+    void settle(const sim::observation& after, double measured_s) noexcept {
+        if (!std::isfinite(measured_s) || measured_s <= 0.0 || after.num_islands() != num_islands()) return;
+        double ref = 0.0;
+        for (std::size_t k = 0; k < num_islands(); ++k) {
+            const double busy = after.busy_time_s[k];
+            if (!(busy > 0.0) || !std::isfinite(busy)) continue;
+            double ref_k = busy;
+            if (prev_action_[k] != gate_.num_levels(k) - 1 && dec_top_[k] > 0.0 && dec_level_[k] > 0.0 &&
+                std::isfinite(dec_top_[k] / dec_level_[k]))
+                ref_k = busy * dec_top_[k] / dec_level_[k];
+            ref = std::max(ref, ref_k);
+        }
+        if (ref <= 0.0) ref = measured_s;
+        slack_ += (1.0 + cfg_.search.slowdown) * ref - measured_s;
+    }
+
+    /// Settled estimates of the decision for settle(): t̂_k(top) and t̂_k(chosen level) per island.
+    void record_decision(const sim::observation& obs, const sim::action& a) noexcept {
+        for (std::size_t k = 0; k < num_islands(); ++k) {
+            const auto top = static_cast<level_t>(gate_.num_levels(k) - 1);
+            dec_top_[k] = settled_estimate(model_, obs, k, top).time_s;
+            dec_level_[k] = a[k] == top ? dec_top_[k] : settled_estimate(model_, obs, k, a[k]).time_s;
+        }
     }
 
     struct example {
@@ -298,8 +403,12 @@ private:
     sim::observation prev_obs_, pending_obs_;
     std::vector<double> pending_raw_;
     product_search_result last_search_{};
-    std::size_t decisions_ = 0, unseen_ = 0, seen_total_ = 0, sgd_steps_ = 0, guarded_ = 0, widened_ = 0;
-    bool have_prev_ = false, pending_ = false, last_unseen_ = false, last_guarded_ = false, last_widened_ = false;
+    std::size_t decisions_ = 0, unseen_ = 0, seen_total_ = 0, sgd_steps_ = 0, guarded_ = 0, widened_ = 0, refined_ = 0;
+    double t_top_ = 0.0, t_argmax_ = 0.0, t_choice_ = 0.0, slack_ = 0.0;
+    std::vector<double> dec_top_, dec_level_;  // the account's per-island settled estimates of the decision
+    bool argmax_all_top_ = true, have_times_ = false;
+    bool have_prev_ = false, pending_ = false, last_unseen_ = false, last_guarded_ = false, last_widened_ = false,
+         last_refined_ = false;
 };
 
 }  // namespace l2s::online

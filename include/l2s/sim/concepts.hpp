@@ -58,11 +58,24 @@ template <class Ev>
 concept Evaluator = detail::sequence_scorer<Ev> && detail::interval_shaped<Ev> && detail::island_shaped<Ev>;
 
 /// A model of one island's power and time over the next interval at a given level:
-/// estimate(obs, k, level) → power_time. Optional: update(obs, action, outcome).
+/// estimate(obs, k, level) → power_time. Optional: update(obs, action, outcome); settled_estimate(obs, k,
+/// level), the estimate as if island k already ran at that level (no cost of changing level).
 /// @see docs/concepts.md#powerperformancemodel
 template <class M, class Obs = sim::observation>
 concept PowerPerformanceModel = requires(const M& m, const Obs& o, std::size_t k, level_t l) {
     { m.estimate(o, k, l) } -> std::convertible_to<sim::power_time>;
 };
+
+/// The model's settled_estimate(obs, k, l) when it has one, else estimate(obs, k, l): the time and power of
+/// island k at level l without the cost of switching to it. The slowdown budget's reference (every island
+/// at its top level, as the performance governor runs) is computed with it.
+template <class M, class Obs>
+    requires PowerPerformanceModel<M, Obs>
+[[nodiscard]] sim::power_time settled_estimate(const M& m, const Obs& o, std::size_t k, level_t l) {
+    if constexpr (requires { { m.settled_estimate(o, k, l) } -> std::convertible_to<sim::power_time>; })
+        return m.settled_estimate(o, k, l);
+    else
+        return m.estimate(o, k, l);
+}
 
 }  // namespace l2s

@@ -44,12 +44,12 @@ public:
     /// of the workload there is nothing to simulate: {0, 0}.
     [[nodiscard]] power_time estimate(const observation& obs, std::size_t k, level_t l) const noexcept {
         (void)obs;
-        if (state_.interval >= sim_->num_intervals()) return {};
-        scratch_ = state_;  // equal sizes: no allocation
-        for (std::size_t j = 0; j < levels_.size(); ++j) levels_[j] = state_.level[j];
-        levels_[k] = l;
-        const interval_result r = sim_->step(scratch_, levels_.data());
-        return {r.time_s > 0.0 ? scratch_.energy_j[k] / r.time_s : 0.0, scratch_.busy_s[k] + scratch_.stall_s[k]};
+        return run(k, l, false);
+    }
+    /// As estimate(), as if island k already ran at l (no transition): the budget's reference.
+    [[nodiscard]] power_time settled_estimate(const observation& obs, std::size_t k, level_t l) const noexcept {
+        (void)obs;
+        return run(k, l, true);
     }
 
     /// Advances the state by one interval at the applied levels a; an `after` observation with interval 0
@@ -74,6 +74,16 @@ public:
     void reset() { state_ = sim_->initial_state(); }
 
 private:
+    [[nodiscard]] power_time run(std::size_t k, level_t l, bool settled) const noexcept {
+        if (state_.interval >= sim_->num_intervals()) return {};
+        scratch_ = state_;  // equal sizes: no allocation
+        for (std::size_t j = 0; j < levels_.size(); ++j) levels_[j] = state_.level[j];
+        levels_[k] = l;
+        if (settled) scratch_.level[k] = l;
+        const interval_result r = sim_->step(scratch_, levels_.data());
+        return {r.time_s > 0.0 ? scratch_.energy_j[k] / r.time_s : 0.0, scratch_.busy_s[k] + scratch_.stall_s[k]};
+    }
+
     std::shared_ptr<const simulator> sim_;
     sim_state state_;
     mutable sim_state scratch_;
