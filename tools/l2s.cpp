@@ -355,7 +355,7 @@ const std::map<std::string, command>& commands() {
           "        intervals, seed, objective, oracle_evaluations, softmax_l2, features, uaol_alpha, uaol_gate_quantile,\n"
           "        uaol_budget, uaol_learning_rate, uaol_calibration, uaol_models,\n"
           "        uaol_model_pretraining, uaol_budget_guard, uaol_widen_infeasible, uaol_accounting,\n"
-          "        uaol_slack_horizon, uaol_refine_seen, uaol_score, governors",
+          "        uaol_slack_horizon, uaol_refine, uaol_score, governors",
           cmd_evaluate}},
         {"study",
          {"the L2S study across platforms (oracles per strategy, baselines, learned policies)",

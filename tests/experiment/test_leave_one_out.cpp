@@ -95,6 +95,23 @@ TEST_CASE("leave_one_out: model pretraining and budget safety change only UaOL's
                                                      << uaol(before).edp_vs_oracle << " (" << uaol(before).slowdown << ")");
 }
 
+TEST_CASE("leave_one_out: the slack account, refinement and pooled time change only UaOL's run") {
+    auto c = small();
+    const auto base = experiment::leave_one_out(c);  // pooled, cumulative, refine (the defaults)
+    c.uaol_models = "runtime";
+    c.uaol_accounting = online::budget_accounting::per_interval;
+    c.uaol_refine = false;
+    const auto method = experiment::leave_one_out(c);
+    auto uaol = [](const experiment::loo_result& r) { return r.runs[r.runs.size() - 2]; };
+    for (std::size_t i = 0; i + 2 < base.runs.size(); ++i) CHECK(base.runs[i].score.edp() == method.runs[i].score.edp());
+    CHECK(base.runs.back().score.edp() == method.runs.back().score.edp());
+    CHECK(uaol(base).score.edp() != uaol(method).score.edp());
+    CHECK(uaol(base).slowdown <= 0.05);
+    MESSAGE("UaOL EDP x oracle (slowdown): defaults " << uaol(base).edp_vs_oracle << " (" << uaol(base).slowdown
+                                                     << "), runtime models, per-interval budget, argmax when seen "
+                                                     << uaol(method).edp_vs_oracle << " (" << uaol(method).slowdown << ")");
+}
+
 TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     auto c = small();
     c.held_out = "vips";
@@ -138,7 +155,15 @@ TEST_CASE("loo_config: bad configurations are rejected naming the key") {
                          doctest::Contains("experiment.features"), invalid_config);
     const auto read = io::loo_config_from_json(json::parse(
         R"({"uaol_score": "aps", "uaol_models": "lookahead", "uaol_calibration": "cross_program", "features": "compact",
-            "uaol_model_pretraining": "both", "uaol_budget_guard": false, "uaol_widen_infeasible": false})"));
+            "uaol_model_pretraining": "both", "uaol_budget_guard": false, "uaol_widen_infeasible": false,
+            "uaol_accounting": "per_interval", "uaol_slack_horizon": 3.5, "uaol_refine": false})"));
+    CHECK(read.uaol_accounting == online::budget_accounting::per_interval);
+    CHECK(read.uaol_slack_horizon == 3.5);
+    CHECK_FALSE(read.uaol_refine);
+    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"uaol_accounting": "yearly"})")),
+                         doctest::Contains("experiment.uaol_accounting"), invalid_config);
+    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"uaol_slack_horizon": 0})")),
+                         doctest::Contains("uaol_slack_horizon"), invalid_config);
     CHECK(read.uaol_model_pretraining == "both");
     CHECK_FALSE(read.uaol_budget_guard);
     CHECK_FALSE(read.uaol_widen_infeasible);

@@ -290,7 +290,7 @@ sim::observation islands_at(level_t level, double busy) {
 }
 }  // namespace
 
-TEST_CASE("uaol_policy: refine_seen lowers a confident argmax when the models find a lower EDP within the limit") {
+TEST_CASE("uaol_policy: refine lowers a confident argmax when the models find a lower EDP within the limit") {
     const sim::observation o = islands_at(2, 0.01);
     sim::action a;
     SUBCASE("off (default): the argmax") {
@@ -301,7 +301,7 @@ TEST_CASE("uaol_policy: refine_seen lowers a confident argmax when the models fi
         CHECK(pol.refined_decisions() == 0);
     }
     SUBCASE("on, p = 5 %: level 0 (2 % slower, a third of the power)") {
-        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, {.refine_seen = true});
+        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, {.refine = true});
         pol.act(o, a);
         CHECK_FALSE(pol.last_unseen());  // still a seen decision: no SGD step, the argmax goes to the reservoir
         CHECK(pol.last_refined());
@@ -312,14 +312,14 @@ TEST_CASE("uaol_policy: refine_seen lowers a confident argmax when the models fi
         CHECK(pol.sgd_steps() == 0);
     }
     SUBCASE("on, p = 1.5 %: level 1 (1 % slower) is the lowest within the limit") {
-        uaol_policy_config c{.refine_seen = true};
+        uaol_policy_config c{.refine = true};
         c.search.slowdown = 0.015;
         mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
         pol.act(o, a);
         CHECK(a == sim::action{1, 1});
     }
     SUBCASE("on, p = 0.5 %: nothing below the argmax meets the limit — the argmax stays") {
-        uaol_policy_config c{.refine_seen = true};
+        uaol_policy_config c{.refine = true};
         c.search.slowdown = 0.005;
         mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
         pol.act(o, a);
@@ -332,7 +332,7 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
     // p = 0.4 %, H = 0.5: slack banked by one interval at the top level (0.4 % of 10 ms = 40 µs) admits one
     // level down (+1 % = 100 µs ≤ 40 µs + 80 µs); running there overdraws the account, which then admits
     // only the argmax again.
-    uaol_policy_config c{.accounting = online::budget_accounting::cumulative, .slack_horizon = 0.5, .refine_seen = true};
+    uaol_policy_config c{.accounting = online::budget_accounting::cumulative, .slack_horizon = 0.5, .refine = true};
     c.search.slowdown = 0.004;
     mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
     sim::action a;
@@ -352,7 +352,7 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
     CHECK(a == sim::action{2, 2});
 
     SUBCASE("per-interval accounting (default) never lends: the argmax every time") {
-        uaol_policy_config d{.refine_seen = true};
+        uaol_policy_config d{.refine = true};
         d.search.slowdown = 0.004;
         mb_uaol per(confident_top(), memory_bound_model{}, {L, L}, d);
         for (int i = 0; i < 3; ++i) {
@@ -367,11 +367,37 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
         // 5 % of the settled 10 ms = 10.5 ms, so staying at level 1 (10.1 ms, no switch) is within it
         // and going up (11 ms) is not — the search keeps level 1 with lower power, and so does the guard.
         memory_bound_model m{.switch_s = 0.001};
-        uaol_policy_config e{.refine_seen = true};
+        uaol_policy_config e{.refine = true};
         mb_uaol g(confident_top(), m, {L, L}, e);
         g.act(islands_at(1, 0.01), a);
         CHECK_FALSE(g.last_guarded());
         CHECK(a == sim::action{1, 1});
     }
     CHECK_THROWS_AS(mb_uaol(confident_top(), memory_bound_model{}, {L, L}, {.slack_horizon = 0.0}), invalid_config);
+}
+
+TEST_CASE("uaol_policy: refine lowers an unseen decision's choice too, and the pseudo-label is the refined choice") {
+    // the gate sends every state to the search; the LAC sets hold only the argmax (top), so the search alone
+    // keeps the top levels; refinement finds level 0 (2 % slower, a third of the power)
+    tiny_env env;
+    rng_type rng(4);
+    std::vector<sim::observation> held(20);
+    for (auto& o : held) {
+        (void)env.reset(rng);
+        env.step(sim::action{2, 2});
+        o = env.observe();
+    }
+    const std::vector<level_t> labels(held.size() * K, 2);
+    for (bool refine : {false, true}) {
+        CAPTURE(refine);
+        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, {.refine = refine});
+        pol.calibrate(held, labels, rng);
+        pol.gate().set_threshold(0.0);
+        sim::action a;
+        pol.act(islands_at(2, 0.01), a);
+        REQUIRE(pol.last_unseen());
+        CHECK(pol.last_search().feasible);
+        CHECK(pol.last_refined() == refine);
+        CHECK(a == (refine ? sim::action{0, 0} : sim::action{2, 2}));
+    }
 }

@@ -57,11 +57,12 @@ struct loo_config {
     /// program, on a policy trained without it ("cross_program", docs/uaol.md#cross-program). The gate is
     /// calibrated in distribution either way.
     std::string uaol_calibration = "in_distribution";
-    /// UaOL's power/time models: "runtime" (online::island_models, learned online — the method), "anchored"
+    /// UaOL's power/time models: "runtime" (online::island_models, learned online — the method), "pooled"
+    /// (the same with island_models_config::pooled_time, docs/uaol.md#pooled-time), "anchored"
     /// (the same, anchored on the last interval's measurements, docs/uaol.md#anchored-models) or "lookahead"
     /// (sim::lookahead_model, the simulator's exact next-interval costs — a bound that isolates the runtime
     /// models' share of the gap to the oracle, docs/uaol.md#exact-models).
-    std::string uaol_models = "runtime";
+    std::string uaol_models = "pooled";
     /// What the runtime models learn from before the held-out program: "identification" (one run of each
     /// training program at random levels, online::identify), "oracle" (the training programs' oracle runs)
     /// or "both" (docs/uaol.md#identification).
@@ -69,10 +70,10 @@ struct loo_config {
     online::conformal_score uaol_score = online::conformal_score::lac;  ///< conformal score of the sets
     bool uaol_budget_guard = true;       ///< online::uaol_policy_config::budget_guard (docs/uaol.md#budget-safety)
     bool uaol_widen_infeasible = true;   ///< online::uaol_policy_config::widen_infeasible
-    /// online::uaol_policy_config::accounting, slack_horizon, refine_seen (docs/uaol.md#slack-account)
-    online::budget_accounting uaol_accounting = online::budget_accounting::per_interval;
+    /// online::uaol_policy_config::accounting, slack_horizon, refine (docs/uaol.md#slack-account)
+    online::budget_accounting uaol_accounting = online::budget_accounting::cumulative;
     double uaol_slack_horizon = 8.0;
-    bool uaol_refine_seen = false;
+    bool uaol_refine = true;
     std::vector<std::string> governors{"performance", "powersave", "ondemand", "conservative", "schedutil"};
 
     void validate() const {
@@ -230,7 +231,7 @@ struct loo_result {
     uc.widen_infeasible = cfg.uaol_widen_infeasible;
     uc.accounting = cfg.uaol_accounting;
     uc.slack_horizon = cfg.uaol_slack_horizon;
-    uc.refine_seen = cfg.uaol_refine_seen;
+    uc.refine = cfg.uaol_refine;
     uc.seed = cfg.seed;
     const auto lt = calib.label_tensor();
     const std::span<const level_t> calib_labels(lt.data(), lt.size());

@@ -149,7 +149,7 @@ struct scenario {
     r.get("uaol_widen_infeasible", c.uaol_widen_infeasible);
     r.get_named("uaol_accounting", c.uaol_accounting, online::budget_accounting_names);
     r.get("uaol_slack_horizon", c.uaol_slack_horizon);
-    r.get("uaol_refine_seen", c.uaol_refine_seen);
+    r.get("uaol_refine", c.uaol_refine);
     r.get_named("uaol_score", c.uaol_score, online::conformal_score_names);
     r.get("governors", c.governors);
     r.finish();

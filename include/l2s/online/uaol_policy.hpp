@@ -73,9 +73,10 @@ struct uaol_policy_config {
     budget_accounting accounting = budget_accounting::per_interval;
     /// H of the cumulative account: a decision may spend S/H of the banked slack S (intervals), > 0.
     double slack_horizon = 8.0;
-    /// Seen decisions too are searched, over the levels at or below the argmax of each island, with the
-    /// models and the budget (docs/uaol.md#slack-account). The argmax stays the label of the replay reservoir.
-    bool refine_seen = false;
+    /// Every decision (the argmax when seen, the conformal search's choice when unseen) is an upper bound:
+    /// the models search the levels at or below it within the budget (docs/uaol.md#slack-account). A seen
+    /// decision stays seen (the reservoir keeps the argmax); an unseen one's pseudo-label is the refined choice.
+    bool refine = false;
     std::uint64_t seed = 0;             ///< seeds the reservoir sampling
 };
 
@@ -110,6 +111,7 @@ public:
         order_.resize(K);
         entropy_.resize(K);
         prev_action_.resize(K);
+        upper_.resize(K);
         dec_top_.assign(K, 0.0);
         dec_level_.assign(K, 0.0);
         label_.resize(K);
@@ -184,7 +186,6 @@ public:
         t_choice_ = t_argmax_;
         if (!last_unseen_) {
             std::copy(start_.begin(), start_.end(), a.begin());
-            if (cfg_.refine_seen) refine(obs, a, allowance);
             remember_seen(obs);
         } else {
             ++unseen_;
@@ -205,6 +206,7 @@ public:
             }
             t_choice_ = last_search_.time_s;
         }
+        if (cfg_.refine) refine(obs, a, allowance);
         if (cfg_.accounting == budget_accounting::cumulative) record_decision(obs, a);
         // the wrapped policy's feature history follows the episode, as it would under its own act()
         if constexpr (requires { policy_.advance(obs); }) policy_.advance(obs);
@@ -243,7 +245,7 @@ public:
     [[nodiscard]] bool last_guarded() const noexcept { return last_guarded_; }
     [[nodiscard]] bool last_widened() const noexcept { return last_widened_; }
     [[nodiscard]] const product_search_result& last_search() const noexcept { return last_search_; }
-    /// Seen decisions the refinement changed (refine_seen), and whether the last one was.
+    /// Decisions the refinement changed (refine), and whether the last one was.
     [[nodiscard]] std::size_t refined_decisions() const noexcept { return refined_; }
     [[nodiscard]] bool last_refined() const noexcept { return last_refined_; }
     /// The cumulative account's banked slack S in seconds (0 with per-interval accounting): Σ over settled
@@ -292,22 +294,24 @@ private:
         return cfg_.accounting == budget_accounting::cumulative ? slack_ / cfg_.slack_horizon : 0.0;
     }
 
-    /// refine_seen: the search over {0, …, argmax_k} per island (levels ascend in speed); a is the argmax on
-    /// entry and the choice on exit. The argmax itself is a member, so a feasible argmax is only replaced by
-    /// a configuration the models predict lower in EDP.
+    /// refine: the search over {0, …, a_k} per island (levels ascend in speed); a is the decision on entry
+    /// (the argmax, or the conformal search's choice) and the refined one on exit. The decision itself is a
+    /// member, so a feasible one is only replaced by a configuration the models predict lower in EDP; when
+    /// nothing meets the limit the decision stands.
     void refine(const sim::observation& obs, sim::action& a, double allowance) {
         const std::size_t K = num_islands(), Lm = gate_.max_levels();
+        std::copy(a.begin(), a.end(), upper_.begin());
         for (std::size_t k = 0; k < K; ++k) {
-            sizes_[k] = static_cast<std::size_t>(start_[k]) + 1;
+            sizes_[k] = static_cast<std::size_t>(upper_[k]) + 1;
             for (std::size_t l = 0; l < sizes_[k]; ++l) sets_[k * Lm + l] = static_cast<level_t>(l);
             order_[k] = k;
         }
-        const product_search_result r = search_.search(model_, obs, sets_, sizes_, start_, order_, a, limit(allowance));
-        if (!r.feasible) {  // nothing below the argmax meets the limit: keep the argmax
-            std::copy(start_.begin(), start_.end(), a.begin());
+        const product_search_result r = search_.search(model_, obs, sets_, sizes_, upper_, order_, a, limit(allowance));
+        if (!r.feasible) {
+            std::copy(upper_.begin(), upper_.end(), a.begin());
             return;
         }
-        last_refined_ = !std::equal(start_.begin(), start_.end(), a.begin());
+        last_refined_ = !std::equal(upper_.begin(), upper_.end(), a.begin());
         if (last_refined_) {
             ++refined_;
             t_choice_ = r.time_s;
@@ -397,7 +401,7 @@ private:
     product_set_search search_;
     rng_type rng_;
     std::vector<double> probs_, entropy_;
-    std::vector<level_t> sets_, start_, prev_action_, label_;
+    std::vector<level_t> sets_, start_, prev_action_, label_, upper_;
     std::vector<std::size_t> sizes_, order_;
     std::vector<example> reservoir_;
     sim::observation prev_obs_, pending_obs_;
