@@ -277,9 +277,10 @@ tiny_softmax confident_top() {
     return s;
 }
 /// An observation of both islands at `level`, busy for `busy` seconds.
-sim::observation islands_at(level_t level, double busy) {
+sim::observation islands_at(level_t level, double busy, std::size_t interval = 1) {
     sim::observation o;
     o.resize(K);
+    o.interval = interval;
     for (std::size_t k = 0; k < K; ++k) {
         o.level[k] = level;
         o.busy_time_s[k] = busy;
@@ -350,6 +351,8 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
     pol.act(islands_at(1, 0.0101), a);
     CHECK_FALSE(pol.last_refined());
     CHECK(a == sim::action{2, 2});
+    pol.act(islands_at(2, 0.01, 0), a);  // a new episode: a new account
+    CHECK(pol.slack_s() == 0.0);
 
     SUBCASE("per-interval accounting (default) never lends: the argmax every time") {
         uaol_policy_config d{.refine = true};

@@ -171,6 +171,7 @@ public:
             entropy_[k] = gate_.island_entropy(probs_, k);
         }
         ++decisions_;
+        if (obs.interval == 0) slack_ = 0.0;  // a new episode opens a new account
         const double allowance = allowance_s();
         last_unseen_ = gate_.value(probs_) > gate_.threshold();
         const bool need_times = cfg_.budget_guard || cfg_.accounting == budget_accounting::cumulative;
@@ -183,7 +184,6 @@ public:
             ++guarded_;
         }
         last_refined_ = false;
-        t_choice_ = t_argmax_;
         if (!last_unseen_) {
             std::copy(start_.begin(), start_.end(), a.begin());
             remember_seen(obs);
@@ -204,7 +204,6 @@ public:
                 }
                 last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a, limit(allowance));
             }
-            t_choice_ = last_search_.time_s;
         }
         if (cfg_.refine) refine(obs, a, allowance);
         if (cfg_.accounting == budget_accounting::cumulative) record_decision(obs, a);
@@ -248,9 +247,9 @@ public:
     /// Decisions the refinement changed (refine), and whether the last one was.
     [[nodiscard]] std::size_t refined_decisions() const noexcept { return refined_; }
     [[nodiscard]] bool last_refined() const noexcept { return last_refined_; }
-    /// The cumulative account's banked slack S in seconds (0 with per-interval accounting): Σ over settled
-    /// intervals of (1 + p)·reference − measured time, where reference = measured · t̂(all top)/t̂(choice)
-    /// with both estimates from the decision (docs/uaol.md#slack-account).
+    /// The cumulative account's banked slack S in seconds (0 with per-interval accounting): Σ over the
+    /// episode's intervals of (1 + p)·reference − measured time, the reference being the settled all-top time
+    /// (see settle(); docs/uaol.md#slack-account). An observation with interval 0 (a new episode) empties it.
     [[nodiscard]] double slack_s() const noexcept { return slack_; }
     [[nodiscard]] std::size_t reservoir_size() const noexcept { return reservoir_.size(); }
     [[nodiscard]] std::size_t sgd_steps() const noexcept { return sgd_steps_; }
@@ -312,10 +311,7 @@ private:
             return;
         }
         last_refined_ = !std::equal(upper_.begin(), upper_.end(), a.begin());
-        if (last_refined_) {
-            ++refined_;
-            t_choice_ = r.time_s;
-        }
+        if (last_refined_) ++refined_;
     }
 
     /// Books the interval just run against its reference, the time it would have taken with every island at
@@ -408,7 +404,7 @@ private:
     std::vector<double> pending_raw_;
     product_search_result last_search_{};
     std::size_t decisions_ = 0, unseen_ = 0, seen_total_ = 0, sgd_steps_ = 0, guarded_ = 0, widened_ = 0, refined_ = 0;
-    double t_top_ = 0.0, t_argmax_ = 0.0, t_choice_ = 0.0, slack_ = 0.0;
+    double t_top_ = 0.0, t_argmax_ = 0.0, slack_ = 0.0;
     std::vector<double> dec_top_, dec_level_;  // the account's per-island settled estimates of the decision
     bool argmax_all_top_ = true, have_times_ = false;
     bool have_prev_ = false, pending_ = false, last_unseen_ = false, last_guarded_ = false, last_widened_ = false,
