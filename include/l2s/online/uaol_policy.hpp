@@ -275,7 +275,8 @@ private:
         for (std::size_t k = 0; k < start_.size(); ++k) {
             const auto top = static_cast<level_t>(gate_.num_levels(k) - 1);
             argmax_all_top_ = argmax_all_top_ && start_[k] == top;
-            t_top_ = std::max(t_top_, settled_estimate(model_, obs, k, top).time_s);
+            dec_top_[k] = settled_estimate(model_, obs, k, top).time_s;  // also the account's, per island
+            t_top_ = std::max(t_top_, dec_top_[k]);
             t_argmax_ = std::max(t_argmax_, model_.estimate(obs, k, start_[k]).time_s);
         }
     }
@@ -335,11 +336,11 @@ private:
         slack_ += (1.0 + cfg_.search.slowdown) * ref - measured_s;
     }
 
-    /// Settled estimates of the decision for settle(): t̂_k(top) and t̂_k(chosen level) per island.
+    /// Settled estimates of the decision for settle(): t̂_k(chosen level) per island (t̂_k(top) is stored by
+    /// argmax_times, which runs on every decision under the cumulative account).
     void record_decision(const sim::observation& obs, const sim::action& a) noexcept {
         for (std::size_t k = 0; k < num_islands(); ++k) {
             const auto top = static_cast<level_t>(gate_.num_levels(k) - 1);
-            dec_top_[k] = settled_estimate(model_, obs, k, top).time_s;
             dec_level_[k] = a[k] == top ? dec_top_[k] : settled_estimate(model_, obs, k, a[k]).time_s;
         }
     }
