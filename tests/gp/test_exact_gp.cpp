@@ -301,3 +301,34 @@ TEST_CASE("exact_gp: bad input is a typed error and leaves the GP unchanged") {
     c.jitter_ladder = {1e-4, 1e-8};
     CHECK_THROWS_AS(construct(c), invalid_config);
 }
+
+TEST_CASE("gp::detail::lower_solve_in_place: the recursive blocked solve agrees with Eigen's and solves L X = B") {
+    rng_type rng(7);
+    std::normal_distribution<double> g(0.0, 1.0);
+    auto gaussian = [&](Eigen::Index r, Eigen::Index c) { return mat(mat::NullaryExpr(r, c, [&] { return g(rng); })); };
+    // Sizes below, at and above the leaf, odd sizes (halves not multiples of 8), one and many right-hand sides.
+    for (const Eigen::Index n : {1, 7, 9, 64, 65, 130, 301})
+        for (const Eigen::Index m : {0, 1, 2, 17, 200}) {
+            CAPTURE(n);
+            CAPTURE(m);
+            const mat A = gaussian(n, n);
+            const mat K = A * A.transpose() + double(n) * mat::Identity(n, n);
+            const mat L = Eigen::LLT<mat>(K).matrixL();
+            const mat B = gaussian(n, m);
+            mat X = B;
+            gp::detail::lower_solve_in_place(L, X, 16);
+            mat R = B;
+            L.triangularView<Eigen::Lower>().solveInPlace(R);
+            auto max_abs = [](const mat& M) { return M.size() == 0 ? 0.0 : M.cwiseAbs().maxCoeff(); };
+            CHECK(max_abs(X - R) <= 1e-12 * (1.0 + max_abs(R)));
+            CHECK(max_abs(L * X - B) <= 1e-11 * (1.0 + max_abs(B)));
+        }
+    // A factor that is a block of a larger matrix (the GP's capacity layout) and right-hand sides in a block.
+    const mat A = gaussian(150, 150);
+    mat big = mat::Zero(200, 200);
+    big.topLeftCorner(150, 150) = Eigen::LLT<mat>(A * A.transpose() + 150.0 * mat::Identity(150, 150)).matrixL();
+    mat rhs = gaussian(150, 40);
+    const mat ref = big.topLeftCorner(150, 150).triangularView<Eigen::Lower>().solve(rhs.middleCols(5, 30));
+    gp::detail::lower_solve_in_place(big.topLeftCorner(150, 150), rhs.middleCols(5, 30));
+    CHECK((rhs.middleCols(5, 30) - ref).cwiseAbs().maxCoeff() <= 1e-12);
+}

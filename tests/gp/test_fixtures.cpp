@@ -103,8 +103,11 @@ TEST_CASE("gp fixtures: regression (LML, gradient, mean, variances, covariance)"
                 CHECK(std::abs(p.mean(i) - mu(i)) <= 1e-8 * std::max(std::abs(mu(i)), s));
                 CHECK(std::abs(p.variance(i) - vl(i)) <= vtol + 1e-6 * std::abs(vl(i)));
                 CHECK(std::abs(pn(i) - vn(i)) <= vtol + 1e-6 * std::abs(vn(i)));
+                // The single-point path takes r² from the differences, the batch from the GEMM expansion
+                // ‖a‖² + ‖b‖² − 2aᵀb, which loses ~ε·‖x/ℓ‖² (ℓ = 2e-3 in one fixture): both are far inside
+                // the fixture tolerance, and agree to 1e-10.
                 const auto one = gp.predict(vec(Z.col(i)));
-                CHECK(std::abs(one.mean - p.mean(i)) <= 1e-12 * std::max(1.0, std::abs(p.mean(i))));
+                CHECK(std::abs(one.mean - p.mean(i)) <= 1e-10 * std::max(1.0, std::abs(p.mean(i))));
             }
             if (j.contains("predictive_covariance_latent")) {
                 const auto post = gp.posterior(Z);

@@ -222,7 +222,7 @@ public:
         mat V = cross(kernel_, X_.leftCols(n_), Z);
         batch_prediction p;
         p.mean = latent_mean(Z, V);
-        factor().solveInPlace(V);
+        solve_factor(V);
         p.variance = gram_diag(kernel_, Z) - V.colwise().squaredNorm().transpose();
         clamp_variance(p.variance, obs...);
         p.variance *= scale_ * scale_;
@@ -253,7 +253,7 @@ public:
             const mat Zb = Z.middleCols(c0, c1 - c0);
             mat V = cross(kernel_, X_.leftCols(n_), Zb);
             p.mean.segment(c0, c1 - c0).noalias() += scale_ * (V.transpose() * alpha_.head(n_));
-            factor().solveInPlace(V);
+            solve_factor(V);
             p.variance.segment(c0, c1 - c0) = gram_diag(kernel_, Zb) - V.colwise().squaredNorm().transpose();
         };
         std::vector<std::exception_ptr> failed(static_cast<std::size_t>(blocks));
@@ -298,7 +298,7 @@ public:
         mat V = cross(kernel_, X_.leftCols(n_), Z);
         joint_posterior p;
         p.mean = latent_mean(Z, V);
-        factor().solveInPlace(V);
+        solve_factor(V);
         p.covariance = gram(kernel_, Z);
         p.covariance.noalias() -= V.transpose() * V;
         p.covariance *= scale_ * scale_;
@@ -518,6 +518,8 @@ private:
         alpha_.conservativeResize(c);
     }
     [[nodiscard]] auto factor() const { return L_.topLeftCorner(n_, n_).template triangularView<Eigen::Lower>(); }
+    /// B ← L⁻¹ B for the current factor (recursive blocked solve; a vector solve for one column).
+    void solve_factor(mat& B) const { detail::lower_solve_in_place(L_.topLeftCorner(n_, n_), B); }
     [[nodiscard]] auto factor_transpose() const {
         return L_.topLeftCorner(n_, n_).transpose().template triangularView<Eigen::Upper>();
     }

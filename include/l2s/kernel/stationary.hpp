@@ -158,15 +158,24 @@ struct stationary_ard {
     }
 
 private:  // member functions only: the type stays an aggregate
+    /// Below this many columns of Z, squared_distances skips the centring and the GEMM (the per-point path).
+    static constexpr Eigen::Index direct_columns = 8;
     [[nodiscard]] vec inverse_length_scale() const { return (-log_length_scale).array().exp().matrix(); }
     [[nodiscard]] vec scaled(const vec& x, const vec& y) const { return (x - y).cwiseProduct(inverse_length_scale()); }
-    /// r²(X_i, Z_j) by one GEMM on inputs centred at X's mean (less cancellation) and scaled by 1/ℓ.
+    /// r²(X_i, Z_j) by one GEMM on inputs centred at X's mean (less cancellation) and scaled by 1/ℓ; for a
+    /// few columns of Z (a single-point prediction), directly from the differences in one pass over X.
     [[nodiscard]] mat squared_distances(const mat& X, const mat& Z) const {
         const vec il = inverse_length_scale();
         if (X.rows() != il.size() || Z.rows() != il.size())
             throw dimension_mismatch(std::string(Profile::name) + ": inputs have " +
                                      std::to_string(X.rows() != il.size() ? X.rows() : Z.rows()) +
                                      " rows, expected " + std::to_string(il.size()));
+        if (Z.cols() < direct_columns) {
+            mat R2(X.cols(), Z.cols());
+            for (Eigen::Index j = 0; j < Z.cols(); ++j)
+                R2.col(j) = ((X.colwise() - Z.col(j)).array().colwise() * il.array()).square().colwise().sum().transpose();
+            return R2;
+        }
         const vec c = X.cols() > 0 ? vec(X.rowwise().mean()) : vec(vec::Zero(il.size()));
         const mat Xs = il.asDiagonal() * (X.colwise() - c);
         const mat Zs = il.asDiagonal() * (Z.colwise() - c);

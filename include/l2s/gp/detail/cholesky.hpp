@@ -75,6 +75,29 @@ void cholesky_rank_one_update(Block&& L, vec& x) {
     }
 }
 
+/// Solves L X = B in place for a lower-triangular L (n × n) and any number of right-hand sides, by
+/// recursive halving: X₁ = L₁₁⁻¹ B₁, B₂ −= L₂₁ X₁ (one GEMM), X₂ = L₂₂⁻¹ B₂, down to blocks of at most
+/// `leaf` rows solved by Eigen's triangular solver. Nearly all n²m flops then run in Eigen's GEMM kernel,
+/// which is faster than its blocked TRSM (docs/performance.md#gp). One right-hand side is a vector solve
+/// (TRSV), which reads the factor once.
+inline void lower_solve_in_place(const Eigen::Ref<const mat>& L, Eigen::Ref<mat> B, Eigen::Index leaf = 64) {
+    const Eigen::Index n = L.rows();
+    if (n == 0 || B.cols() == 0) return;
+    if (B.cols() == 1) {
+        auto b = B.col(0);
+        L.triangularView<Eigen::Lower>().solveInPlace(b);
+        return;
+    }
+    if (n <= std::max<Eigen::Index>(leaf, 8)) {
+        L.triangularView<Eigen::Lower>().solveInPlace(B);
+        return;
+    }
+    const Eigen::Index h = (n / 2 + 7) / 8 * 8;  // a multiple of 8 keeps the GEMM operands aligned
+    lower_solve_in_place(L.topLeftCorner(h, h), B.topRows(h), leaf);
+    B.bottomRows(n - h).noalias() -= L.bottomLeftCorner(n - h, h) * B.topRows(h);
+    lower_solve_in_place(L.bottomRightCorner(n - h, n - h), B.bottomRows(n - h), leaf);
+}
+
 /// K⁻¹ = L⁻ᵀ L⁻¹ (full symmetric) from the lower factor L, in about (2/3) n³ flops: a blocked triangular
 /// inverse (n³/3) followed by a blocked triangular product L⁻ᵀ L⁻¹ (n³/3), as LAPACK's potri does.
 [[nodiscard]] inline mat inverse_from_cholesky(const Eigen::Ref<const mat>& L, Eigen::Index block = 64) {
