@@ -28,6 +28,7 @@ struct squared_exponential {
     [[nodiscard]] static double slope(double r2) noexcept { return std::exp(-0.5 * r2); }
     static void values(Eigen::Ref<vec> c, double scale) { c = scale * (-0.5 * c.array()).exp(); }
     static void slopes(Eigen::Ref<vec> c, double scale) { values(c, scale); }
+    static constexpr bool slope_is_value = true;  ///< lets gram_gradient_dot map r² once
 };
 /// Matérn 3/2: with r = √(3r²), φ = (1 + r) e^{−r}, ψ = 3 e^{−r}.
 struct matern32 {
@@ -119,18 +120,23 @@ struct stationary_ard {
     /// Σ_a s_a² (row_a + col_a)(M) − 2 sᵀMs.
     [[nodiscard]] vec gram_gradient_dot(const mat& X, const mat& W) const {
         const double sf2 = std::exp(log_signal_variance);
-        const mat R2 = squared_distances(X, X);
-        mat M = R2;
-        map_columns(M, &Profile::slopes, sf2);
-        M.array() *= W.array();
+        const Eigen::Index d = log_length_scale.size();
+        vec g(num_params());
+        mat M = squared_distances(X, X);
+        if constexpr (requires { requires Profile::slope_is_value; }) {
+            map_columns(M, &Profile::values, sf2);  // ψ = φ: one map serves both
+            M.array() *= W.array();
+            g(d) = M.sum();
+        } else {
+            mat Kf = M;
+            map_columns(Kf, &Profile::values, sf2);
+            g(d) = W.cwiseProduct(Kf).sum();
+            map_columns(M, &Profile::slopes, sf2);
+            M.array() *= W.array();
+        }
         const mat Xs = inverse_length_scale().asDiagonal() * X;
         const vec sums = M.rowwise().sum() + M.colwise().sum().transpose();
-        vec g(num_params());
-        const Eigen::Index d = log_length_scale.size();
         g.head(d) = Xs.array().square().matrix() * sums - 2.0 * (Xs * M).cwiseProduct(Xs).rowwise().sum();
-        mat Kf = R2;
-        map_columns(Kf, &Profile::values, sf2);
-        g(d) = W.cwiseProduct(Kf).sum();
         return g;
     }
 
