@@ -55,12 +55,15 @@ TEST_CASE_TEMPLATE("kernel conformance", C, se_case, m32_case, m52_case, hamming
     const mat X = random_inputs(12, rng, C::cat), Z = random_inputs(5, rng, C::cat);
 
     SUBCASE("cross() equals the per-pair loop, gram() is symmetric and PSD, diag() matches") {
-        const mat C1 = cross(k, X, Z);
-        REQUIRE(C1.rows() == X.cols());
-        REQUIRE(C1.cols() == Z.cols());
-        for (Eigen::Index a = 0; a < X.cols(); ++a)
-            for (Eigen::Index b = 0; b < Z.cols(); ++b)
-                CHECK(C1(a, b) == doctest::Approx(k(vec(X.col(a)), vec(Z.col(b)))).epsilon(1e-12));
+        // 5 columns take the stationary kernels' direct r² path, 20 their GEMM path.
+        for (const mat& Zc : {Z, random_inputs(20, rng, C::cat)}) {
+            const mat C1 = cross(k, X, Zc);
+            REQUIRE(C1.rows() == X.cols());
+            REQUIRE(C1.cols() == Zc.cols());
+            for (Eigen::Index a = 0; a < X.cols(); ++a)
+                for (Eigen::Index b = 0; b < Zc.cols(); ++b)
+                    CHECK(C1(a, b) == doctest::Approx(k(vec(X.col(a)), vec(Zc.col(b)))).epsilon(1e-12));
+        }
         const mat G = gram(k, X);
         CHECK((G - G.transpose()).cwiseAbs().maxCoeff() == 0.0);
         Eigen::SelfAdjointEigenSolver<mat> es(G);
