@@ -317,11 +317,14 @@ TEST_CASE("gp::detail::lower_solve_in_place: the recursive blocked solve agrees 
             const mat B = gaussian(n, m);
             mat X = B;
             gp::detail::lower_solve_in_place(L, X, 16);
+            if (m == 0) {  // nothing to solve (Eigen's own solver binds a null reference here, so no reference)
+                CHECK(X.cols() == 0);
+                continue;
+            }
             mat R = B;
             L.triangularView<Eigen::Lower>().solveInPlace(R);
-            auto max_abs = [](const mat& M) { return M.size() == 0 ? 0.0 : M.cwiseAbs().maxCoeff(); };
-            CHECK(max_abs(X - R) <= 1e-12 * (1.0 + max_abs(R)));
-            CHECK(max_abs(L * X - B) <= 1e-11 * (1.0 + max_abs(B)));
+            CHECK((X - R).cwiseAbs().maxCoeff() <= 1e-12 * (1.0 + R.cwiseAbs().maxCoeff()));
+            CHECK((L * X - B).cwiseAbs().maxCoeff() <= 1e-11 * (1.0 + B.cwiseAbs().maxCoeff()));
         }
     // A factor that is a block of a larger matrix (the GP's capacity layout) and right-hand sides in a block.
     const mat A = gaussian(150, 150);
