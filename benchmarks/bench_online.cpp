@@ -25,7 +25,7 @@ struct fixture {
     online::entropy_gate gate{std::vector<std::size_t>(K, L)};
     online::conformal_calibrator cal{std::vector<std::size_t>(K, L)};
     std::vector<std::vector<double>> freq_hz, volt_v;
-    sim::observation obs;
+    dvfs::observation obs;
     fixture() {
         rng_type rng(1);
         std::normal_distribution<double> z(0.0, 1.0);

@@ -14,11 +14,11 @@ namespace {
 using namespace l2s;
 
 /// A trajectory of observations, so decisions see changing inputs and a live feature history.
-std::vector<sim::observation> trajectory(std::size_t K, std::size_t L) {
+std::vector<dvfs::observation> trajectory(std::size_t K, std::size_t L) {
     test::walk_env env(K, L, 1u << 20);
     rng_type rng(1);
-    std::vector<sim::observation> obs{env.reset(rng)};
-    sim::action a(K, 0);
+    std::vector<dvfs::observation> obs{env.reset(rng)};
+    dvfs::action a(K, 0);
     for (int t = 0; t < 63; ++t) {
         for (std::size_t k = 0; k < K; ++k) a[k] = level_t((t + k) % L);
         env.step(a);
@@ -40,7 +40,7 @@ struct point {
 template <class P>
 void run_decisions(benchmark::State& state, P& p, const point& g) {
     const auto obs = trajectory(g.K, g.L);
-    sim::action a(g.K);
+    dvfs::action a(g.K);
     std::size_t i = 0;
     const auto before = test::allocations();
     for (auto _ : state) {
@@ -89,7 +89,7 @@ struct naive_softmax {
     std::vector<std::vector<double>> w;  // L rows of F
     std::vector<double> b, mean, scale;
     std::size_t K, L;
-    void act(const sim::observation& o, sim::action& a) const {
+    void act(const dvfs::observation& o, dvfs::action& a) const {
         std::vector<std::vector<double>> feats(K, std::vector<double>(32, 0.0));
         for (std::size_t k = 0; k < K; ++k) {
             std::vector<double> raw = {o.utilisation[k], o.ipc[k], o.mem_per_instr[k], o.mem_per_s[k] * 1e-9,

@@ -55,7 +55,7 @@ void BM_env_step(benchmark::State& st) {
     sim::dvfs_env env(make(K, T));
     rng_type rng(1);
     (void)env.reset(rng);
-    sim::action a(K, 5);
+    dvfs::action a(K, 5);
     for (auto _ : st) {
         if (env.done()) {
             st.PauseTiming();

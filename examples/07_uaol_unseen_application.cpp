@@ -16,7 +16,7 @@ int main() {
     const policy::feature_map fm(K, levels);
     learn::dataset data(levels);
     auto models = online::island_models::for_platform(chip);
-    std::vector<sim::observation> calib;
+    std::vector<dvfs::observation> calib;
     std::vector<level_t> labels;
     rng_type rng(3);
     for (const char* app : {"dedup", "barnes"}) {
@@ -27,7 +27,7 @@ int main() {
         calib.insert(calib.end(), obs.begin(), obs.end());
         labels.insert(labels.end(), oracle.best.begin(), oracle.best.end());
         for (std::size_t t = 0; t + 1 < T; ++t)
-            models.update(obs[t], sim::action(oracle.best.begin() + static_cast<std::ptrdiff_t>(t * K),
+            models.update(obs[t], dvfs::action(oracle.best.begin() + static_cast<std::ptrdiff_t>(t * K),
                                               oracle.best.begin() + static_cast<std::ptrdiff_t>((t + 1) * K)),
                           obs[t + 1]);
         std::printf("oracle for %-8s EDP %.4f vs all-max %.4f\n", app, oracle.score.edp(), oracle.reference.edp());

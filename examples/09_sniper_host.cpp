@@ -31,10 +31,10 @@ int main() {
     auto program = std::make_shared<const sim::simulator>(chip, sim::parsec_workload("dedup", K, {.intervals = 200}));
     sim::dvfs_env host(program);
     rng_type rng(1);
-    sim::observation obs = host.reset(rng);
+    dvfs::observation obs = host.reset(rng);
     std::vector<int> mhz(cores);
     std::vector<bool> active(cores);
-    sim::action levels(K);
+    dvfs::action levels(K);
     double energy = 0.0, time = 0.0;
     std::size_t epochs = 0, changes = 0;
     while (!host.done()) {

@@ -35,7 +35,7 @@ json read_config(const std::string& file) {
     }
 }
 
-void print_score(const std::string& name, const sim::sequence_score& s, double reference_time) {
+void print_score(const std::string& name, const dvfs::sequence_score& s, double reference_time) {
     std::printf("%-14s EDP %.5g J*s  energy %.4f J  time %.5f s  slowdown %+.2f%%  peak %.1f C  transitions %zu\n",
                 name.c_str(), s.edp(), s.energy_j, s.time_s, 100.0 * s.slowdown(reference_time), s.peak_temp_c,
                 s.transitions);
@@ -73,7 +73,7 @@ policy::any_policy make_policy(const json& spec, const sim::platform& chip) {
 }
 
 template <class P>
-sim::sequence_score run_and_report(const std::string& name, sim::dvfs_env& env, sim::sequence_evaluator& ev, P& p,
+dvfs::sequence_score run_and_report(const std::string& name, sim::dvfs_env& env, sim::sequence_evaluator& ev, P& p,
                                    rng_type& rng, const std::string& out) {
     const auto r = sim::rollout(env, p, rng);
     print_score(name, r.score, ev.reference().time_s);
@@ -268,13 +268,13 @@ int cmd_adapt(const json& j, const std::string& out) {
     online::uaol_policy<policy::softmax_linear<double>, online::island_models> uaol(
         pol, online::island_models::for_platform(chip), levels, uc);
     // runtime models identified, and the gate and sets calibrated on oracle states, on seen applications
-    std::vector<sim::observation> cal;
+    std::vector<dvfs::observation> cal;
     std::vector<level_t> labels;
     rng_type rng(sc.seed);
     for (std::size_t i = 0; i < calib_apps.size(); ++i) {
         const auto seen = std::make_shared<const sim::simulator>(
             chip, sim::parsec_workload(calib_apps[i], K, {.intervals = T, .seed = sc.seed + 7 * i}));
-        (void)online::identify(uaol.model(), *seen, rng);
+        (void)sim::identify(uaol.model(), *seen, rng);
         sim::sequence_evaluator ev(seen);
         const auto o = experiment::detail::oracle(ev, {}, evaluations, rng);
         const auto obs = ev.observations(o.best);

@@ -22,5 +22,5 @@
 #include <l2s/opt/concepts.hpp>
 #include <l2s/policy/concepts.hpp>
 #include <l2s/search/concepts.hpp>
-#include <l2s/sim/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/space/concepts.hpp>

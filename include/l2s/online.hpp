@@ -4,7 +4,6 @@
 #include <l2s/online/concepts.hpp>
 #include <l2s/online/conformal.hpp>
 #include <l2s/online/entropy_gate.hpp>
-#include <l2s/online/identification.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/online/online_gp.hpp>
 #include <l2s/online/product_set_search.hpp>

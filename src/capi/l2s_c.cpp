@@ -16,8 +16,8 @@
 struct l2s_policy {
     l2s::policy::any_policy policy;
     std::string kind;
-    mutable l2s::sim::observation obs;  // sized once; overwritten by each call (not shared between threads)
-    l2s::sim::action action;
+    mutable l2s::dvfs::observation obs;  // sized once; overwritten by each call (not shared between threads)
+    l2s::dvfs::action action;
 };
 
 namespace {

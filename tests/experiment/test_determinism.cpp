@@ -40,7 +40,7 @@ std::shared_ptr<const sim::simulator> app(const char* name, std::size_t T = 24) 
 /// Oracle-labelled data of one application (as the leave-one-out pipeline builds it).
 struct labelled {
     learn::dataset train, calib;
-    std::vector<sim::observation> calib_obs;
+    std::vector<dvfs::observation> calib_obs;
     search::search_result oracle;
 };
 labelled label(const char* name, rng_type& rng) {

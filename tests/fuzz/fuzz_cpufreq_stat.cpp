@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::ofstream(root / "cpufreq/policy0/scaling_governor") << "userspace";
         std::ofstream(root / "cpufreq/policy0/scaling_cur_freq") << "1000";
         l2s::host::cpufreq_userspace gov({.cpufreq_root = root / "cpufreq", .proc_stat = root / "stat"});
-        l2s::sim::observation obs;
+        l2s::dvfs::observation obs;
         gov.sample(obs);
     });
 }

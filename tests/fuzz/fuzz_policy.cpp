@@ -7,9 +7,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return l2s::fuzz::run(data, size, [](const std::string& text) {
         auto p = l2s::io::load_any_policy(text);
         if (p.num_islands() == 0 || p.num_islands() > 1024) return;
-        l2s::sim::observation o;
+        l2s::dvfs::observation o;
         o.resize(p.num_islands());
-        l2s::sim::action a(p.num_islands());
+        l2s::dvfs::action a(p.num_islands());
         p.act(o, a);
     });
 }

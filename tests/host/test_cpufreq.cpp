@@ -73,7 +73,7 @@ TEST_CASE("cpufreq_userspace: discovery, sampling and applying levels") {
     CHECK(gov.userspace_active());
 
     sys.stat(1);
-    sim::observation obs;
+    dvfs::observation obs;
     gov.sample(obs);
     REQUIRE(obs.num_islands() == 2);
     CHECK(obs.utilisation[0] == doctest::Approx(0.10));
@@ -86,7 +86,7 @@ TEST_CASE("cpufreq_userspace: discovery, sampling and applying levels") {
     CHECK(obs.temp_c[1] == doctest::Approx(52.0));
     CHECK(obs.max_temp_c == doctest::Approx(52.0));
 
-    gov.apply(sim::action{3, 0});
+    gov.apply(dvfs::action{3, 0});
     CHECK(get(sys.root / "cpufreq/policy0/scaling_setspeed") == "1400000");
     CHECK(get(sys.root / "cpufreq/policy4/scaling_setspeed") == "200000");
     gov.set_frequency_khz(1, 2000000);
@@ -99,14 +99,14 @@ TEST_CASE("cpufreq_userspace: refuses what the domain does not allow, writing no
     CHECK_THROWS_WITH_AS(gov.set_frequency_khz(1, 1500000),
                          doctest::Contains("l2s::host::cpufreq_userspace::set_frequency_khz: 1500000 kHz is not listed"),
                          invalid_argument);
-    CHECK_THROWS_AS(gov.apply(sim::action{0, 4}), invalid_argument);      // level out of range
-    CHECK_THROWS_AS(gov.apply(sim::action{0}), dimension_mismatch);       // wrong number of domains
+    CHECK_THROWS_AS(gov.apply(dvfs::action{0, 4}), invalid_argument);      // level out of range
+    CHECK_THROWS_AS(gov.apply(dvfs::action{0}), dimension_mismatch);       // wrong number of domains
     CHECK(get(sys.root / "cpufreq/policy0/scaling_setspeed") == "<unsupported>");
     CHECK(get(sys.root / "cpufreq/policy4/scaling_setspeed") == "<unsupported>");
 
     put(sys.root / "cpufreq/policy4/scaling_governor", "schedutil\n");
     CHECK_FALSE(gov.userspace_active());
-    CHECK_THROWS_WITH_AS(gov.apply(sim::action{1, 1}), doctest::Contains("does not run the userspace governor"),
+    CHECK_THROWS_WITH_AS(gov.apply(dvfs::action{1, 1}), doctest::Contains("does not run the userspace governor"),
                          invalid_argument);
     CHECK(get(sys.root / "cpufreq/policy0/scaling_setspeed") == "<unsupported>");  // nothing written on error
     gov.select_userspace_governor();

@@ -8,8 +8,8 @@ using namespace l2s;
 namespace {
 /// Runs an island at its top level when it has an active core, else at its lowest; remembers what it saw.
 struct busy_max_policy {
-    sim::observation seen;
-    void act(const sim::observation& o, sim::action& a) {
+    dvfs::observation seen;
+    void act(const dvfs::observation& o, dvfs::action& a) {
         seen = o;
         for (std::size_t k = 0; k < o.num_islands(); ++k) a[k] = o.active_cores[k] > 0 ? level_t{2} : level_t{0};
     }

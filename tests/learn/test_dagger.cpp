@@ -19,8 +19,8 @@ namespace {
 /// never leaves the path, so behaviour cloning never sees a trap state and cannot get out of one.
 class trap_env {
 public:
-    using observation_type = sim::observation;
-    using action_type = sim::action;
+    using observation_type = dvfs::observation;
+    using action_type = dvfs::action;
     static constexpr std::size_t on_path = 8, states = 24, levels = 4, horizon = 60;
 
     trap_env() {
@@ -38,7 +38,7 @@ public:
         fill();
         return obs_;
     }
-    sim::step_outcome step(const action_type& a) {
+    dvfs::step_outcome step(const action_type& a) {
         const bool right = a[0] == correct_[s_];
         if (s_ < on_path) s_ = right ? (s_ + 1) % on_path : on_path + (3 * s_ + a[0]) % (states - on_path);
         else s_ = right ? 0 : on_path + (5 * s_ + a[0] + 1) % (states - on_path);
@@ -51,7 +51,7 @@ public:
     [[nodiscard]] std::size_t num_islands() const { return 1; }
     [[nodiscard]] std::size_t num_levels(std::size_t) const { return levels; }
     /// The expert: the correct level of the hidden state.
-    [[nodiscard]] sim::action oracle() const { return {correct_[s_]}; }
+    [[nodiscard]] dvfs::action oracle() const { return {correct_[s_]}; }
 
 private:
     void fill() {
@@ -68,9 +68,9 @@ static_assert(Environment<trap_env>);
 template <class P>
 double mean_cost(trap_env& env, P& pi, rng_type& rng, int episodes) {
     double c = 0.0;
-    sim::action a(1);
+    dvfs::action a(1);
     for (int e = 0; e < episodes; ++e) {
-        const sim::observation* o = &env.reset(rng);
+        const dvfs::observation* o = &env.reset(rng);
         pi.reset();
         for (;;) {
             pi.act(*o, a);
@@ -125,6 +125,6 @@ TEST_CASE("dagger: reproducible per seed; bad configuration and expert output ar
     CHECK(c.data.size() == 16);
     CHECK_THROWS_AS(learn::dagger(env, expert, train, {.rounds = 0}, r1), invalid_config);
     CHECK_THROWS_AS(learn::dagger(env, expert, train, {.beta_decay = 1.5}, r1), invalid_config);
-    auto bad_expert = [](const trap_env&) { return sim::action{0, 0}; };
+    auto bad_expert = [](const trap_env&) { return dvfs::action{0, 0}; };
     CHECK_THROWS_AS(learn::dagger(env, bad_expert, train, {}, r1), dimension_mismatch);
 }

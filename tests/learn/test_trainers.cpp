@@ -261,10 +261,10 @@ TEST_CASE("trained policies see at decision time exactly the features they were 
     policy::feature_map fm(3, {4, 4, 4});
     auto st = fm.make_state();
     learn::dataset d({4, 4, 4});
-    std::vector<sim::observation> traj;
+    std::vector<dvfs::observation> traj;
     rng_type rng(9);
     std::normal_distribution<double> g(0.0, 1.0);
-    sim::observation o;
+    dvfs::observation o;
     o.resize(3);
     o.num_intervals = 40;
     o.interval_time_s = 1e-3;
@@ -290,7 +290,7 @@ TEST_CASE("trained policies see at decision time exactly the features they were 
     auto p = learn::train_softmax_linear(d);
     CHECK(learn::accuracy(p, d) > 0.9);
     std::vector<double> pr(12);
-    sim::action a(3);
+    dvfs::action a(3);
     std::array<double, 256> q{};
     for (std::size_t t = 0; t < traj.size(); ++t) {
         p.probabilities(traj[t], pr);
@@ -325,7 +325,7 @@ TEST_CASE("feature sets: the extended set's quadratic terms make an XOR of two s
         learn::dataset d({2, 2}, fm.num_features());
         rng_type rng(seed);
         std::uniform_real_distribution<double> u01(0.0, 1.0);
-        sim::observation o;
+        dvfs::observation o;
         o.resize(2);
         o.interval_time_s = 1e-3;
         std::vector<double> f(2 * fm.num_features());

@@ -78,9 +78,9 @@ TEST_CASE("uaol_policy: 10^5 decisions allocate nothing once the reservoir has f
     REQUIRE(K == 16);
     sim::dvfs_env env(chip, sim::parsec_workload("streamcluster", K, {.intervals = 200, .seed = 3}));
     rng_type rng(2);
-    std::vector<sim::observation> episode{env.reset(rng)};
+    std::vector<dvfs::observation> episode{env.reset(rng)};
     std::vector<level_t> walked;  // the random levels taken, also the calibration labels
-    sim::action walk(K, 3);
+    dvfs::action walk(K, 3);
     for (bool done = false; !done;) {
         for (std::size_t k = 0; k < K; ++k) walk[k] = static_cast<level_t>(rng() % levels[k]);
         walked.insert(walked.end(), walk.begin(), walk.end());
@@ -95,7 +95,7 @@ TEST_CASE("uaol_policy: 10^5 decisions allocate nothing once the reservoir has f
                                   .replay_capacity = 256});
         uaol.calibrate(episode, walked, rng);  // τ: half of the episode's states pass the gate
         const double tau = uaol.gate().threshold();
-        sim::action a;
+        dvfs::action a;
         std::size_t t = 0;
         auto decide = [&](double threshold, int n) {
             uaol.gate().set_threshold(threshold);

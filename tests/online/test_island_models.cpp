@@ -6,7 +6,7 @@
 #include <memory>
 #include <random>
 
-#include <l2s/online/identification.hpp>
+#include <l2s/sim/identification.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/sim.hpp>
 
@@ -27,9 +27,9 @@ struct truth {
     double tpi(double f, double m) const { return cpi / f + m * lat_s; }
 };
 
-sim::observation random_obs(rng_type& rng, std::size_t K) {
+dvfs::observation random_obs(rng_type& rng, std::size_t K) {
     std::uniform_real_distribution<double> u(0.0, 1.0);
-    sim::observation o;
+    dvfs::observation o;
     o.resize(K);
     for (std::size_t k = 0; k < K; ++k) {
         o.active_cores[k] = 1 + static_cast<std::uint32_t>(u(rng) * 4);
@@ -49,11 +49,11 @@ TEST_CASE("island_models: learns known power and time laws online") {
     island_models m(freqs, volts, {.power_rls = {.forgetting = 1.0}, .time_rls = {.forgetting = 1.0}});
     static_assert(PowerPerformanceModel<island_models>);
     const truth tr;
-    sim::observation before = random_obs(rng, 2);
+    dvfs::observation before = random_obs(rng, 2);
     for (int t = 0; t < 300; ++t) {
-        sim::action a(2);
+        dvfs::action a(2);
         for (std::size_t k = 0; k < 2; ++k) a[k] = static_cast<level_t>(rng() % freqs[k].size());
-        sim::observation after = random_obs(rng, 2);
+        dvfs::observation after = random_obs(rng, 2);
         for (std::size_t k = 0; k < 2; ++k) {
             const double f = freqs[k][a[k]], v = volts[k][a[k]];
             after.power_w[k] = tr.power(before.active_cores[k], v, f, before.temp_c[k]);
@@ -81,18 +81,18 @@ TEST_CASE("island_models: bad configuration and input → typed errors, state un
     CHECK_THROWS_AS(island_models(freqs, volts, {.power_prior = {1.0}}), dimension_mismatch);
     island_models m(freqs, volts);
     rng_type rng(3);
-    const sim::observation before = random_obs(rng, 2);
-    sim::observation after = random_obs(rng, 2);
+    const dvfs::observation before = random_obs(rng, 2);
+    dvfs::observation after = random_obs(rng, 2);
     after.power_w = {1.0, 2.0};
     const vec w0 = m.power_model(0).weights();
-    sim::observation bad = after;
+    dvfs::observation bad = after;
     bad.power_w[1] = std::nan("");
-    CHECK_THROWS_AS(m.update(before, sim::action{0, 0}, bad), non_finite_observation);
-    CHECK_THROWS_AS(m.update(before, sim::action{0, 7}, after), invalid_argument);
-    CHECK_THROWS_AS(m.update(before, sim::action{0}, after), dimension_mismatch);
+    CHECK_THROWS_AS(m.update(before, dvfs::action{0, 0}, bad), non_finite_observation);
+    CHECK_THROWS_AS(m.update(before, dvfs::action{0, 7}, after), invalid_argument);
+    CHECK_THROWS_AS(m.update(before, dvfs::action{0}, after), dimension_mismatch);
     CHECK(m.power_model(0).weights() == w0);
     CHECK(m.power_model(0).num_updates() == 0);
-    m.update(before, sim::action{0, 0}, after);
+    m.update(before, dvfs::action{0, 0}, after);
     CHECK(m.power_model(0).num_updates() == 1);
     m.reset();
     CHECK(m.power_model(0).num_updates() == 0);
@@ -121,7 +121,7 @@ TEST_CASE("island_models::for_platform: the chip's V/F tables, as given explicit
         with_switches.volt_slew_v_per_s.push_back(is.volt_slew_v_per_s);
     }
     const online::island_models explicit_tables(f, v, with_switches), no_switch_costs(f, v, cfg);
-    sim::observation o;
+    dvfs::observation o;
     o.resize(chip.num_islands());
     for (std::size_t k = 0; k < chip.num_islands(); ++k) {
         o.active_cores[k] = 4;
@@ -188,8 +188,8 @@ TEST_CASE("island_models, anchored: closer than the learned model to the simulat
         sim::dvfs_env env(s);
         sim::lookahead_model exact(s);
         rng_type rng(1);
-        sim::observation o = env.reset(rng);
-        sim::action a(K);
+        dvfs::observation o = env.reset(rng);
+        dvfs::action a(K);
         for (std::size_t t = 0; !env.done(); ++t) {
             for (std::size_t k = 0; k < K; ++k) {
                 const std::size_t L = chip.num_levels(k);
@@ -204,10 +204,10 @@ TEST_CASE("island_models, anchored: closer than the learned model to the simulat
             exact.update(before, a, o);
         }
     };
-    run("barnes", true, [](const sim::observation&, const sim::lookahead_model&) {});  // learn on one program
+    run("barnes", true, [](const dvfs::observation&, const sim::lookahead_model&) {});  // learn on one program
     double err_learned = 0.0, err_anchored = 0.0;
     std::size_t n = 0;
-    run("streamcluster", false, [&](const sim::observation& o, const sim::lookahead_model& exact) {  // predict another
+    run("streamcluster", false, [&](const dvfs::observation& o, const sim::lookahead_model& exact) {  // predict another
         if (o.interval == 0) return;
         for (std::size_t k = 0; k < K; ++k)
             for (level_t l = 0; l < chip.num_levels(k); ++l) {
@@ -255,12 +255,12 @@ TEST_CASE("island_models: a switch costs the transition stall and, upwards, the 
         sim::dvfs_env env(s);
         rng_type rng(1);
         (void)env.reset(rng);
-        env.step(sim::action(K, now));
-        env.step(sim::action(K, now));
-        const sim::observation o = env.observe();
+        env.step(dvfs::action(K, now));
+        env.step(dvfs::action(K, now));
+        const dvfs::observation o = env.observe();
         sim::lookahead_model exact(s);
-        exact.update(o, sim::action(K, now), o);  // advance its state to the same interval
-        exact.update(o, sim::action(K, now), o);
+        exact.update(o, dvfs::action(K, now), o);  // advance its state to the same interval
+        exact.update(o, dvfs::action(K, now), o);
         for (std::size_t k = 0; k < K; ++k)
             for (level_t l = 0; l < 4; ++l) {
                 CAPTURE(now);
@@ -286,22 +286,22 @@ TEST_CASE("island_models: a switch costs the transition stall and, upwards, the 
     }
 }
 
-TEST_CASE("online::identify: random levels teach the models the simulator's exact times, ramp intervals included") {
+TEST_CASE("sim::identify: random levels teach the models the simulator's exact times, ramp intervals included") {
     const auto s = one_phase_sim(300);
     const auto& chip = s->chip();
     const std::size_t K = chip.num_islands();
     auto m = island_models::for_platform(chip, {.time_rls = {.forgetting = 1.0, .initial_variance = 1e8}});
     rng_type rng(5);
     static_assert(online::IntervalLearner<island_models>);
-    CHECK(online::identify(m, *s, rng) == 300);
+    CHECK(sim::identify(m, *s, rng) == 300);
     // predict from states the models did not learn on: every (current level, next level) pair
     for (level_t now = 0; now < 4; ++now) {
         sim::dvfs_env env(s);
         (void)env.reset(rng);
-        env.step(sim::action(K, now));
-        const sim::observation o = env.observe();
+        env.step(dvfs::action(K, now));
+        const dvfs::observation o = env.observe();
         sim::lookahead_model exact(s);
-        exact.update(o, sim::action(K, now), o);
+        exact.update(o, dvfs::action(K, now), o);
         for (std::size_t k = 0; k < K; ++k)
             for (level_t l = 0; l < 4; ++l)
                 CHECK(m.estimate(o, k, l).time_s == doctest::Approx(exact.estimate(o, k, l).time_s).epsilon(1e-6));
@@ -325,13 +325,13 @@ namespace {
 struct pooled_case {
     std::vector<std::vector<double>> f = std::vector<std::vector<double>>(4, {1.0e9, 1.5e9, 2.0e9});
     std::vector<std::vector<double>> v = std::vector<std::vector<double>>(4, {0.8, 0.9, 1.0});
-    sim::observation before, after;
+    dvfs::observation before, after;
     pooled_case() {
         before.resize(4);
         after.resize(4);
     }
     /// Sets the interval: levels a, tpi = c/f + m (optionally × (1 + noise[k])), busy 1 ms.
-    void run(const sim::action& a, double c, double m, std::vector<double> noise = {}) {
+    void run(const dvfs::action& a, double c, double m, std::vector<double> noise = {}) {
         for (std::size_t k = 0; k < 4; ++k) {
             for (auto* o : {&before, &after}) {
                 o->level[k] = a[k];  // no switch: the measured tpi is busy / W
@@ -406,10 +406,10 @@ TEST_CASE("island_models, pooled: islands with different V/F tables are fitted a
     std::vector<std::vector<double>> f = {{1e9, 2e9}, {1e9, 2e9}, {0.5e9, 1e9}, {0.5e9, 1e9}};
     std::vector<std::vector<double>> v = {{0.8, 1.0}, {0.8, 1.0}, {0.7, 0.9}, {0.7, 0.9}};
     island_models m(f, v, {.pooled_time = true});
-    sim::observation b, a;
+    dvfs::observation b, a;
     b.resize(4);
     a.resize(4);
-    const sim::action lv{0, 1, 0, 1};
+    const dvfs::action lv{0, 1, 0, 1};
     const double c[4] = {1.0, 1.0, 2.0, 2.0}, mm[4] = {0.5, 0.5, 0.1, 0.1};  // big and little cores
     for (std::size_t k = 0; k < 4; ++k) {
         for (auto* o : {&b, &a}) {

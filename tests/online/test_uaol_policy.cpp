@@ -18,23 +18,23 @@ constexpr std::size_t K = 2, L = 3;
 
 /// Observations whose utilisation cycles; power grows with the level, time falls with it.
 struct tiny_env {
-    using observation_type = sim::observation;
-    using action_type = sim::action;
-    sim::observation obs;
+    using observation_type = dvfs::observation;
+    using action_type = dvfs::action;
+    dvfs::observation obs;
     std::size_t t = 0;
-    const sim::observation& reset(rng_type&) {
+    const dvfs::observation& reset(rng_type&) {
         obs.resize(K);
         t = 0;
         fill();
         return obs;
     }
-    sim::step_outcome step(const sim::action& a) {
+    dvfs::step_outcome step(const dvfs::action& a) {
         ++t;
         for (std::size_t k = 0; k < K; ++k) obs.level[k] = a[k];
         fill();
         return {1.0, 1.0, 50.0, t >= 50};
     }
-    const sim::observation& observe() const { return obs; }
+    const dvfs::observation& observe() const { return obs; }
     std::size_t num_islands() const { return K; }
     std::size_t num_levels(std::size_t) const { return L; }
     void fill() {
@@ -51,7 +51,7 @@ struct tiny_env {
 /// Per-island softmax over L levels with logits W_k [u_k, 1]; sgd_step ascends log p(label).
 struct tiny_softmax {
     std::array<double, K * L * 2> w{};  // all zero: uniform probabilities
-    void probabilities(const sim::observation& o, std::span<double> out) const {
+    void probabilities(const dvfs::observation& o, std::span<double> out) const {
         for (std::size_t k = 0; k < K; ++k) {
             double z[L], m = -1e300, s = 0.0;
             for (std::size_t l = 0; l < L; ++l) {
@@ -62,14 +62,14 @@ struct tiny_softmax {
             for (std::size_t l = 0; l < L; ++l) out[k * L + l] = z[l] / s;
         }
     }
-    void act(const sim::observation& o, sim::action& a) const {
+    void act(const dvfs::observation& o, dvfs::action& a) const {
         std::array<double, K * L> p{};
         probabilities(o, p);
         a.resize(K);
         for (std::size_t k = 0; k < K; ++k)
             a[k] = static_cast<level_t>(std::max_element(p.begin() + k * L, p.begin() + (k + 1) * L) - (p.begin() + k * L));
     }
-    void sgd_step(const sim::observation& o, std::span<const level_t> labels, double lr) {
+    void sgd_step(const dvfs::observation& o, std::span<const level_t> labels, double lr) {
         std::array<double, K * L> p{};
         probabilities(o, p);
         for (std::size_t k = 0; k < K; ++k)
@@ -83,12 +83,12 @@ struct tiny_softmax {
 
 /// Power = 1 + level, time = work / (1 + level): the fastest level is the top one.
 struct tiny_model {
-    sim::power_time estimate(const sim::observation& o, std::size_t k, level_t l) const {
+    dvfs::power_time estimate(const dvfs::observation& o, std::size_t k, level_t l) const {
         const double work = o.ipc[k] * o.freq_hz[k] * o.busy_time_s[k] * 1e-7;
         return {1.0 + 0.5 * l * l, work / (1.0 + l)};
     }
     std::size_t updates = 0;
-    void update(const sim::observation&, const sim::action&, const sim::observation&) { ++updates; }
+    void update(const dvfs::observation&, const dvfs::action&, const dvfs::observation&) { ++updates; }
 };
 
 using tiny_uaol = uaol_policy<tiny_softmax, tiny_model>;
@@ -100,11 +100,11 @@ static_assert(!tiny_uaol::replays_raw_features);  // no raw_features: replay ste
 
 void run(tiny_uaol& pol, tiny_env& env, int steps) {
     rng_type rng(1);
-    const sim::observation* o = &env.reset(rng);
-    sim::action a;
+    const dvfs::observation* o = &env.reset(rng);
+    dvfs::action a;
     for (int i = 0; i < steps; ++i) {
         pol.act(*o, a);
-        const sim::step_outcome r = env.step(a);
+        const dvfs::step_outcome r = env.step(a);
         o = &env.observe();
         pol.observe(*o, a, r);  // the observation that follows the step, as sim::rollout passes it
     }
@@ -130,15 +130,15 @@ TEST_CASE("uaol_policy: unseen states use the bounded search, and SGD turns them
     pol.gate().set_threshold(0.5);
     tiny_env env;
     rng_type rng(1);
-    const sim::observation first = env.reset(rng);
-    sim::action a;
+    const dvfs::observation first = env.reset(rng);
+    dvfs::action a;
     pol.act(first, a);
     REQUIRE(pol.last_unseen());  // uniform probabilities: g = 1 > 0.5
     // Uncalibrated conformal sets hold every level. t_ref = work/3; feasible t ≤ 2 t_ref → levels ≥ 1 on both;
     // EDP = P t²: (1,1): P 3, t w/2 → 0.75 w²; (2,2): P 6, t w/3 → 0.667 w²; (1,2): t w/2 → worse than (2,2).
-    CHECK(a == sim::action{2, 2});
+    CHECK(a == dvfs::action{2, 2});
     CHECK(pol.last_search().exhaustive);
-    const sim::step_outcome r0 = env.step(a);
+    const dvfs::step_outcome r0 = env.step(a);
     pol.observe(env.observe(), a, r0);
     CHECK(pol.sgd_steps() == 1);
     run(pol, env, 60);
@@ -151,10 +151,10 @@ TEST_CASE("uaol_policy: deferred slow path applies the step at the next act") {
     pol.gate().set_threshold(0.5);
     tiny_env env;
     rng_type rng(1);
-    const sim::observation first = env.reset(rng);
-    sim::action a;
+    const dvfs::observation first = env.reset(rng);
+    dvfs::action a;
     pol.act(first, a);
-    const sim::step_outcome r0 = env.step(a);
+    const dvfs::step_outcome r0 = env.step(a);
     pol.observe(env.observe(), a, r0);
     CHECK(pol.sgd_steps() == 0);
     pol.act(env.observe(), a);
@@ -163,12 +163,12 @@ TEST_CASE("uaol_policy: deferred slow path applies the step at the next act") {
 
 TEST_CASE("uaol_policy: calibration and bad input") {
     tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L});
-    std::vector<sim::observation> held(10);
+    std::vector<dvfs::observation> held(10);
     tiny_env env;
     rng_type rng(2);
     for (auto& o : held) {
         o = env.reset(rng);
-        env.step(sim::action{0, 0});
+        env.step(dvfs::action{0, 0});
         o = env.observe();
     }
     std::vector<level_t> labels(held.size() * K, 0);
@@ -178,9 +178,9 @@ TEST_CASE("uaol_policy: calibration and bad input") {
     const double tau = pol.gate().threshold();
     CHECK_THROWS_AS(pol.calibrate(held, std::vector<level_t>(3, 0), rng), dimension_mismatch);
     CHECK(pol.gate().threshold() == tau);
-    sim::observation bad;
+    dvfs::observation bad;
     bad.resize(3);
-    sim::action a;
+    dvfs::action a;
     CHECK_THROWS_AS(pol.act(bad, a), dimension_mismatch);
     CHECK_THROWS_AS(tiny_uaol(tiny_softmax{}, tiny_model{}, {L, L}, {.learning_rate = 0.0}), invalid_config);
 }
@@ -188,8 +188,8 @@ TEST_CASE("uaol_policy: calibration and bad input") {
 TEST_CASE("uaol_policy: the budget guard sends a seen argmax that the models put over the budget to the search") {
     tiny_env env;
     rng_type rng(1);
-    const sim::observation first = env.reset(rng);
-    sim::action a;
+    const dvfs::observation first = env.reset(rng);
+    dvfs::action a;
     SUBCASE("guard on (default)") {
         tiny_uaol pol(tiny_softmax{}, tiny_model{}, {L, L});
         pol.act(first, a);  // the gate is uncalibrated (every state seen); argmax (0, 0) takes 3 × t(all top)
@@ -197,10 +197,10 @@ TEST_CASE("uaol_policy: the budget guard sends a seen argmax that the models put
         CHECK(pol.last_unseen());
         CHECK(pol.guarded_decisions() == 1);
         CHECK(pol.unseen_decisions() == 1);
-        CHECK(a == sim::action{2, 2});  // the only configuration within 5 % of the top levels' time
+        CHECK(a == dvfs::action{2, 2});  // the only configuration within 5 % of the top levels' time
         CHECK(pol.last_search().feasible);
         CHECK(pol.reservoir_size() == 0);  // an over-budget argmax is not replayed as a seen example
-        const sim::step_outcome r = env.step(a);
+        const dvfs::step_outcome r = env.step(a);
         pol.observe(env.observe(), a, r);
         CHECK(pol.sgd_steps() == 1);  // and the policy steps towards the feasible choice
     }
@@ -209,7 +209,7 @@ TEST_CASE("uaol_policy: the budget guard sends a seen argmax that the models put
         pol.act(first, a);
         CHECK_FALSE(pol.last_guarded());
         CHECK(pol.guarded_decisions() == 0);
-        CHECK(a == sim::action{0, 0});
+        CHECK(a == dvfs::action{0, 0});
     }
     SUBCASE("a feasible argmax passes") {
         tiny_softmax confident;
@@ -218,7 +218,7 @@ TEST_CASE("uaol_policy: the budget guard sends a seen argmax that the models put
         pol.act(first, a);
         CHECK_FALSE(pol.last_guarded());
         CHECK_FALSE(pol.last_unseen());
-        CHECK(a == sim::action{2, 2});
+        CHECK(a == dvfs::action{2, 2});
     }
 }
 
@@ -227,10 +227,10 @@ TEST_CASE("uaol_policy: an infeasible conformal product is widened to every leve
     for (std::size_t k = 0; k < K; ++k) slow.w[(k * L + 0) * 2 + 1] = 5.0;
     tiny_env env;
     rng_type rng(3);
-    std::vector<sim::observation> held(20);
+    std::vector<dvfs::observation> held(20);
     for (auto& o : held) {
         (void)env.reset(rng);
-        env.step(sim::action{0, 0});
+        env.step(dvfs::action{0, 0});
         o = env.observe();
     }
     const std::vector<level_t> labels(held.size() * K, 0);  // calibrated on level 0: the sets hold only it
@@ -239,8 +239,8 @@ TEST_CASE("uaol_policy: an infeasible conformal product is widened to every leve
         tiny_uaol pol(slow, tiny_model{}, {L, L}, {.budget_guard = false, .widen_infeasible = widen});
         pol.calibrate(held, labels, rng);
         pol.gate().set_threshold(0.0);  // every state unseen
-        const sim::observation first = env.reset(rng);
-        sim::action a;
+        const dvfs::observation first = env.reset(rng);
+        dvfs::action a;
         pol.act(first, a);
         REQUIRE(pol.last_unseen());
         std::array<double, K * L> probs{};
@@ -251,7 +251,7 @@ TEST_CASE("uaol_policy: an infeasible conformal product is widened to every leve
         CHECK(pol.last_widened() == widen);
         CHECK(pol.widened_searches() == (widen ? 1u : 0u));
         CHECK(pol.last_search().feasible == widen);
-        CHECK(a == (widen ? sim::action{2, 2} : sim::action{0, 0}));
+        CHECK(a == (widen ? dvfs::action{2, 2} : dvfs::action{0, 0}));
     }
 }
 
@@ -260,11 +260,11 @@ namespace {
 /// `switch_s` on top (settled_estimate leaves it out).
 struct memory_bound_model {
     double switch_s = 0.0;
-    sim::power_time settled_estimate(const sim::observation& o, std::size_t k, level_t l) const {
+    dvfs::power_time settled_estimate(const dvfs::observation& o, std::size_t k, level_t l) const {
         return {1.0 + static_cast<double>(l), o.busy_time_s[k] * (1.0 + 0.01 * (2.0 - static_cast<double>(l)))};
     }
-    sim::power_time estimate(const sim::observation& o, std::size_t k, level_t l) const {
-        sim::power_time e = settled_estimate(o, k, l);
+    dvfs::power_time estimate(const dvfs::observation& o, std::size_t k, level_t l) const {
+        dvfs::power_time e = settled_estimate(o, k, l);
         if (l != o.level[k]) e.time_s += switch_s;
         return e;
     }
@@ -277,8 +277,8 @@ tiny_softmax confident_top() {
     return s;
 }
 /// An observation of both islands at `level`, busy for `busy` seconds.
-sim::observation islands_at(level_t level, double busy, std::size_t interval = 1) {
-    sim::observation o;
+dvfs::observation islands_at(level_t level, double busy, std::size_t interval = 1) {
+    dvfs::observation o;
     o.resize(K);
     o.interval = interval;
     for (std::size_t k = 0; k < K; ++k) {
@@ -292,13 +292,13 @@ sim::observation islands_at(level_t level, double busy, std::size_t interval = 1
 }  // namespace
 
 TEST_CASE("uaol_policy: refine lowers a confident argmax when the models find a lower EDP within the limit") {
-    const sim::observation o = islands_at(2, 0.01);
-    sim::action a;
+    const dvfs::observation o = islands_at(2, 0.01);
+    dvfs::action a;
     SUBCASE("off (default): the argmax") {
         mb_uaol pol(confident_top(), memory_bound_model{}, {L, L});
         pol.act(o, a);
         CHECK_FALSE(pol.last_unseen());
-        CHECK(a == sim::action{2, 2});
+        CHECK(a == dvfs::action{2, 2});
         CHECK(pol.refined_decisions() == 0);
     }
     SUBCASE("on, p = 5 %: level 0 (2 % slower, a third of the power)") {
@@ -307,7 +307,7 @@ TEST_CASE("uaol_policy: refine lowers a confident argmax when the models find a 
         CHECK_FALSE(pol.last_unseen());  // still a seen decision: no SGD step, the argmax goes to the reservoir
         CHECK(pol.last_refined());
         CHECK(pol.refined_decisions() == 1);
-        CHECK(a == sim::action{0, 0});
+        CHECK(a == dvfs::action{0, 0});
         CHECK(pol.reservoir_size() == 1);
         pol.observe(islands_at(0, 0.0102), a, {1.0, 0.0102, 50.0, false});
         CHECK(pol.sgd_steps() == 0);
@@ -317,7 +317,7 @@ TEST_CASE("uaol_policy: refine lowers a confident argmax when the models find a 
         c.search.slowdown = 0.015;
         mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
         pol.act(o, a);
-        CHECK(a == sim::action{1, 1});
+        CHECK(a == dvfs::action{1, 1});
     }
     SUBCASE("on, p = 0.5 %: nothing below the argmax meets the limit — the argmax stays") {
         uaol_policy_config c{.refine = true};
@@ -325,7 +325,7 @@ TEST_CASE("uaol_policy: refine lowers a confident argmax when the models find a 
         mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
         pol.act(o, a);
         CHECK_FALSE(pol.last_refined());
-        CHECK(a == sim::action{2, 2});
+        CHECK(a == dvfs::action{2, 2});
     }
 }
 
@@ -336,21 +336,21 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
     uaol_policy_config c{.accounting = online::budget_accounting::cumulative, .slack_horizon = 0.5, .refine = true};
     c.search.slowdown = 0.004;
     mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
-    sim::action a;
+    dvfs::action a;
     pol.act(islands_at(2, 0.01), a);
-    CHECK(a == sim::action{2, 2});  // nothing banked yet: 1 % > 0.4 %
+    CHECK(a == dvfs::action{2, 2});  // nothing banked yet: 1 % > 0.4 %
     pol.observe(islands_at(2, 0.01), a, {1.0, 0.01, 50.0, false});
     CHECK(pol.slack_s() == doctest::Approx(0.004 * 0.01).epsilon(1e-12));  // ran at the top: reference = busy
     pol.act(islands_at(2, 0.01), a);
     CHECK(pol.last_refined());
-    CHECK(a == sim::action{1, 1});
+    CHECK(a == dvfs::action{1, 1});
     // measured 10.1 ms at level 1; reference = busy · t̂(top)/t̂(level 1) = 10.1 ms / 1.01 = 10 ms
     pol.observe(islands_at(1, 0.0101), a, {1.0, 0.0101, 50.0, false});
     CHECK(pol.slack_s() == doctest::Approx(0.004 * 0.01 + 1.004 * 0.01 - 0.0101).epsilon(1e-9));
     CHECK(pol.slack_s() < 0.0);
     pol.act(islands_at(1, 0.0101), a);
     CHECK_FALSE(pol.last_refined());
-    CHECK(a == sim::action{2, 2});
+    CHECK(a == dvfs::action{2, 2});
     pol.act(islands_at(2, 0.01, 0), a);  // a new episode: a new account
     CHECK(pol.slack_s() == 0.0);
 
@@ -360,7 +360,7 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
         mb_uaol per(confident_top(), memory_bound_model{}, {L, L}, d);
         for (int i = 0; i < 3; ++i) {
             per.act(islands_at(2, 0.01), a);
-            CHECK(a == sim::action{2, 2});
+            CHECK(a == dvfs::action{2, 2});
             per.observe(islands_at(2, 0.01), a, {1.0, 0.01, 50.0, false});
         }
         CHECK(per.slack_s() == 0.0);
@@ -374,7 +374,7 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
         mb_uaol g(confident_top(), m, {L, L}, e);
         g.act(islands_at(1, 0.01), a);
         CHECK_FALSE(g.last_guarded());
-        CHECK(a == sim::action{1, 1});
+        CHECK(a == dvfs::action{1, 1});
     }
     CHECK_THROWS_AS(mb_uaol(confident_top(), memory_bound_model{}, {L, L}, {.slack_horizon = 0.0}), invalid_config);
 }
@@ -384,10 +384,10 @@ TEST_CASE("uaol_policy: refine lowers an unseen decision's choice too, and the p
     // keeps the top levels; refinement finds level 0 (2 % slower, a third of the power)
     tiny_env env;
     rng_type rng(4);
-    std::vector<sim::observation> held(20);
+    std::vector<dvfs::observation> held(20);
     for (auto& o : held) {
         (void)env.reset(rng);
-        env.step(sim::action{2, 2});
+        env.step(dvfs::action{2, 2});
         o = env.observe();
     }
     const std::vector<level_t> labels(held.size() * K, 2);
@@ -396,11 +396,11 @@ TEST_CASE("uaol_policy: refine lowers an unseen decision's choice too, and the p
         mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, {.refine = refine});
         pol.calibrate(held, labels, rng);
         pol.gate().set_threshold(0.0);
-        sim::action a;
+        dvfs::action a;
         pol.act(islands_at(2, 0.01), a);
         REQUIRE(pol.last_unseen());
         CHECK(pol.last_search().feasible);
         CHECK(pol.last_refined() == refine);
-        CHECK(a == (refine ? sim::action{0, 0} : sim::action{2, 2}));
+        CHECK(a == (refine ? dvfs::action{0, 0} : dvfs::action{2, 2}));
     }
 }

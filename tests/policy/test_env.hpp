@@ -1,17 +1,17 @@
-// tests/policy/test_env.hpp: a small Environment over sim::observation / sim::action for policy tests.
+// tests/policy/test_env.hpp: a small Environment over dvfs::observation / dvfs::action for policy tests.
 #pragma once
 #include <cmath>
 #include <random>
 
-#include <l2s/sim/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 
 namespace l2s::test {
 
 /// K islands whose utilisation follows a seeded random walk; energy grows with the chosen level.
 class walk_env {
 public:
-    using observation_type = sim::observation;
-    using action_type = sim::action;
+    using observation_type = dvfs::observation;
+    using action_type = dvfs::action;
     explicit walk_env(std::size_t islands = 16, std::size_t levels = 8, std::size_t intervals = 50)
         : K_(islands), L_(levels), T_(intervals) {
         obs_.resize(K_);
@@ -23,7 +23,7 @@ public:
         fill();
         return obs_;
     }
-    sim::step_outcome step(const action_type& a) {
+    dvfs::step_outcome step(const action_type& a) {
         double e = 0.0;
         for (std::size_t k = 0; k < K_; ++k) {
             obs_.level[k] = a[k];

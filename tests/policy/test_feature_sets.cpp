@@ -18,8 +18,8 @@ namespace {
 const double nan_v = std::numeric_limits<double>::quiet_NaN();
 
 /// Two islands, 4 levels, hand-set readings.
-sim::observation two_islands(std::size_t t, double u0, double u1, double ipc0, double ipc1) {
-    sim::observation o;
+dvfs::observation two_islands(std::size_t t, double u0, double u1, double ipc0, double ipc1) {
+    dvfs::observation o;
     o.resize(2);
     o.interval = t;
     o.num_intervals = 10;
@@ -54,7 +54,7 @@ TEST_CASE("feature sets: 8, 32 and 128 features, each set a prefix of the next a
     rng_type rng(3);
     auto o = env.reset(rng);
     std::vector<double> fc(K * 8), fs(K * 32), fe(K * 128);
-    sim::action a(K);
+    dvfs::action a(K);
     for (int t = 0; t < 60; ++t) {
         c.extract_all(o, sc, fc);
         s.extract_all(o, ss, fs);
@@ -178,7 +178,7 @@ TEST_CASE_TEMPLATE("feature sets: every policy kind decides on 8 and 128 feature
         test::walk_env env(4, 8, 1000);
         rng_type r2(3);
         auto o = env.reset(r2);
-        sim::action a(4);
+        dvfs::action a(4);
         std::vector<double> pr(4 * 8);
         const auto before = test::allocations();
         for (int i = 0; i < 2000; ++i) {

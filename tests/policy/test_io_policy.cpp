@@ -17,9 +17,9 @@ template <class A, class B>
 void check_identical(A a, B b, std::size_t K) {
     test::walk_env env(K, 8, 40);
     rng_type rng(11);
-    const sim::observation* o = &env.reset(rng);
+    const dvfs::observation* o = &env.reset(rng);
     std::vector<double> pa(K * a.max_levels()), pb(K * b.max_levels());
-    sim::action xa(K), xb(K);
+    dvfs::action xa(K), xb(K);
     for (int t = 0; t < 40; ++t) {
         a.probabilities(*o, pa);
         b.probabilities(*o, pb);

@@ -28,7 +28,7 @@ void check_probabilities_and_act(P& p, std::size_t K, std::size_t L) {
     rng_type rng(7);
     auto obs = env.reset(rng);
     std::vector<double> pr(K * p.max_levels());
-    sim::action a(K);
+    dvfs::action a(K);
     for (int t = 0; t < 20; ++t) {
         p.probabilities(obs, pr);
         for (std::size_t k = 0; k < K; ++k) {
@@ -40,7 +40,7 @@ void check_probabilities_and_act(P& p, std::size_t K, std::size_t L) {
                 if (pr[k * L + l] > pr[k * L + best]) best = l;
             }
             CHECK(s == doctest::Approx(1.0).epsilon(1e-6));
-            sim::action b(K);
+            dvfs::action b(K);
             auto copy = p;
             copy.act(obs, b);
             CHECK(std::size_t(b[k]) == best);
@@ -57,7 +57,7 @@ long long allocations_for_decisions(P& p, std::size_t K, int n) {
     rng_type rng(3);
     const auto& obs = env.reset(rng);
     std::vector<double> pr(K * p.max_levels());
-    sim::action a(K);
+    dvfs::action a(K);
     const auto before = test::allocations();
     for (int i = 0; i < n; ++i) {
         p.act(obs, a);
@@ -71,7 +71,7 @@ long long allocations_for_decisions(P& p, std::size_t K, int n) {
 TEST_CASE("feature_map: deltas and EWMAs follow their closed forms, interval 0 restarts the history") {
     policy::feature_map fm(2, {4, 4}, {.ewma_alpha = 0.5});
     auto st = fm.make_state();
-    sim::observation o;
+    dvfs::observation o;
     o.resize(2);
     o.interval_time_s = 1e-3;
     std::array<double, 32> f{};
@@ -162,10 +162,10 @@ TEST_CASE("policies: float and double variants agree") {
 TEST_CASE("policies: NaN, Inf and out-of-range readings are clamped and counted") {
     rng_type rng(4);
     auto p = test::random_softmax(2, 4, rng);
-    sim::observation o;
+    dvfs::observation o;
     o.resize(2);
     o.interval_time_s = 1e-3;
-    sim::action a(2);
+    dvfs::action a(2);
     p.act(o, a);
     const auto base = p.clamped_inputs();
     o.utilisation[0] = std::numeric_limits<double>::quiet_NaN();
@@ -178,7 +178,7 @@ TEST_CASE("policies: NaN, Inf and out-of-range readings are clamped and counted"
     p.act(o, a);
     CHECK(a[0] < 4);
     // an observation with fewer islands than the policy: missing readings count as NaN
-    sim::observation small;
+    dvfs::observation small;
     small.resize(1);
     const auto c0 = p.clamped_inputs();
     p.act(small, a);
@@ -192,9 +192,9 @@ TEST_CASE("policies: const decisions from several threads match serial ones" * d
     const auto p = test::random_mlp(16, 8, rng, {20, 20});
     walk_env env(16, 8, 100);
     rng_type r(1);
-    std::vector<sim::observation> obs;
+    std::vector<dvfs::observation> obs;
     obs.push_back(env.reset(r));
-    sim::action a(16, 3);
+    dvfs::action a(16, 3);
     for (int t = 0; t < 40; ++t) {
         env.step(a);
         obs.push_back(env.observe());
@@ -288,10 +288,10 @@ TEST_CASE("softmax_linear::sgd_step: the loss falls at the rate of the squared g
     CHECK(q.heads()[0].bias(1) != p.heads()[0].bias(1));  // the saved heads follow
     // larger steps move the argmax to the labels
     for (int i = 0; i < 200; ++i) q.sgd_step(obs, labels, 0.05);
-    sim::action a(3);
+    dvfs::action a(3);
     q.reset();
     q.act(obs, a);
-    CHECK(a == sim::action{1, 4, 0});
+    CHECK(a == dvfs::action{1, 4, 0});
     // ignored: wrong label count, out-of-range label, bad step size
     auto r = p;
     r.sgd_step(obs, std::vector<level_t>{1, 2}, 0.1);
@@ -305,7 +305,7 @@ TEST_CASE("softmax_linear::sgd_step_raw: a step on captured features equals sgd_
     auto p = test::random_softmax(3, 5, rng, false);
     walk_env env(3, 5, 30);
     const auto o1 = env.reset(rng);
-    sim::action a(3);
+    dvfs::action a(3);
     p.act(o1, a);  // primes the feature history
     env.step(a);
     const auto o2 = env.observe();
@@ -347,7 +347,7 @@ void check_blocks_match_islands(P& p, std::size_t K, std::size_t L, rng_type& rn
     auto obs = env.reset(rng);
     std::vector<double> pr(K * L), raw(K * F);
     std::array<typename P::scalar_type, 256> q{};
-    sim::action a(K);
+    dvfs::action a(K);
     for (int t = 0; t < 25; ++t) {
         p.probabilities(obs, pr);
         p.raw_features(obs, raw);
@@ -359,7 +359,7 @@ void check_blocks_match_islands(P& p, std::size_t K, std::size_t L, rng_type& rn
                 if (q[l] > q[best]) best = l;
             }
             auto copy = p;
-            sim::action b(K);
+            dvfs::action b(K);
             copy.act(obs, b);
             CHECK(std::size_t(b[k]) == best);
         }

@@ -46,13 +46,13 @@ TEST_CASE("model_evaluator: learned models rank sequences like the simulator and
     // random levels supply (work, start temperature, action, measured outcome)
     const auto work = ev.interval_observations(sim::all_max_sequence(*fx.sim));
     std::vector<vf_sequence> seqs;
-    std::vector<std::vector<sim::observation>> before, after;
+    std::vector<std::vector<dvfs::observation>> before, after;
     for (int r = 0; r < 6; ++r) {
         seqs.push_back(random_sequence(rng, 60, 4));
         before.push_back(ev.observations(seqs.back()));
         after.push_back(ev.interval_observations(seqs.back()));
     }
-    std::vector<sim::action> acts;
+    std::vector<dvfs::action> acts;
     for (const auto& y : seqs)
         for (std::size_t t = 0; t < 60; ++t)
             acts.emplace_back(y.begin() + static_cast<std::ptrdiff_t>(t * 4), y.begin() + static_cast<std::ptrdiff_t>((t + 1) * 4));
@@ -68,7 +68,7 @@ TEST_CASE("model_evaluator: learned models rank sequences like the simulator and
 
     std::vector<vf_sequence> candidates;
     for (int i = 0; i < 40; ++i) candidates.push_back(random_sequence(rng, 60, 4, 2));
-    const auto agree = search::compare_rankings(mev, ev, candidates, [](const sim::sequence_score& s) { return s.edp(); });
+    const auto agree = search::compare_rankings(mev, ev, candidates, [](const dvfs::sequence_score& s) { return s.edp(); });
     MESSAGE("Kendall tau " << agree.kendall_tau << ", pairwise " << agree.pairwise << ", regret " << agree.regret_of_a_under_b);
     CHECK(agree.kendall_tau > 0.6);
     CHECK(agree.regret_of_a_under_b < 0.05);
@@ -90,7 +90,7 @@ TEST_CASE("model_evaluator: bad construction and bad sequences are rejected") {
     const auto work = ev.interval_observations(sim::all_max_sequence(*fx.sim));
     online::island_models models(fx.f, fx.v);
     search::linear_thermal_model th{{0.9, 0.9, 0.9, 0.9}, {0.1, 0.1, 0.1, 0.1}, {5, 5, 5, 5}};
-    CHECK_THROWS_AS(search::model_evaluator(std::vector<sim::observation>{}, models, fx.levels, th), invalid_config);
+    CHECK_THROWS_AS(search::model_evaluator(std::vector<dvfs::observation>{}, models, fx.levels, th), invalid_config);
     CHECK_THROWS_AS(search::model_evaluator(work, models, std::vector<std::size_t>{8, 8}, th), dimension_mismatch);
     CHECK_THROWS_AS(search::model_evaluator(work, models, fx.levels, th, {.wait_power_fraction = 2.0}), invalid_config);
     search::model_evaluator mev(work, models, fx.levels, th);
@@ -105,6 +105,6 @@ TEST_CASE("model_evaluator: bad construction and bad sequences are rejected") {
     std::vector<search::model_sample> few;
     CHECK_THROWS_AS((void)search::fit_linear_thermal(few, 4), invalid_argument);
     std::vector<vf_sequence> one{y};
-    CHECK_THROWS_AS((void)search::compare_rankings(mev, ev, one, [](const sim::sequence_score& x) { return x.edp(); }),
+    CHECK_THROWS_AS((void)search::compare_rankings(mev, ev, one, [](const dvfs::sequence_score& x) { return x.edp(); }),
                     invalid_argument);
 }

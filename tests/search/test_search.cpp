@@ -20,7 +20,7 @@ namespace {
 /// The same problem without reevaluate (tests the evaluate-only path).
 struct evaluate_only {
     vf_toy toy;
-    sim::sequence_score evaluate(const vf_sequence& y) { return toy.evaluate(y); }
+    dvfs::sequence_score evaluate(const vf_sequence& y) { return toy.evaluate(y); }
     [[nodiscard]] std::size_t num_intervals() const { return toy.num_intervals(); }
     [[nodiscard]] std::size_t num_islands() const { return toy.num_islands(); }
     [[nodiscard]] std::size_t num_levels(std::size_t k) const { return toy.num_levels(k); }
@@ -120,7 +120,7 @@ TEST_CASE("vf_toy: typed errors") {
 
 TEST_CASE("search: objective, ranking and features") {
     search::objective obj;
-    sim::sequence_score s{2.0, 3.0, 60.0, 0.0, 0};
+    dvfs::sequence_score s{2.0, 3.0, 60.0, 0.0, 0};
     CHECK(obj.value(s) == doctest::Approx(6.0));
     obj.kind = search::metric::ed2p;
     CHECK(obj.value(s) == doctest::Approx(18.0));
@@ -365,33 +365,33 @@ TEST_CASE("search: bo_guided is feasible, within budget and not worse than its g
 namespace {
 /// A two-island environment whose observation carries the interval index.
 struct counting_env {
-    using observation_type = sim::observation;
-    using action_type = sim::action;
-    sim::observation obs;
-    std::vector<sim::action> taken;
-    const sim::observation& reset(rng_type&) {
+    using observation_type = dvfs::observation;
+    using action_type = dvfs::action;
+    dvfs::observation obs;
+    std::vector<dvfs::action> taken;
+    const dvfs::observation& reset(rng_type&) {
         obs.resize(2);
         obs.interval = 0;
         taken.clear();
         return obs;
     }
-    sim::step_outcome step(const sim::action& a) {
+    dvfs::step_outcome step(const dvfs::action& a) {
         taken.push_back(a);
         ++obs.interval;
         obs.level.assign(a.begin(), a.end());
         return {1.0, 1.0, 50.0, obs.interval >= 5};
     }
-    [[nodiscard]] const sim::observation& observe() const { return obs; }
+    [[nodiscard]] const dvfs::observation& observe() const { return obs; }
     [[nodiscard]] std::size_t num_islands() const { return 2; }
     [[nodiscard]] std::size_t num_levels(std::size_t) const { return 3; }
 };
 /// Prefers level (interval + k) mod 3 with probability 0.6 and splits the rest.
 struct cyclic_policy {
-    void probabilities(const sim::observation& o, std::span<double> out) const {
+    void probabilities(const dvfs::observation& o, std::span<double> out) const {
         for (std::size_t k = 0; k < 2; ++k)
             for (std::size_t l = 0; l < 3; ++l) out[k * 3 + l] = l == (o.interval + k) % 3 ? 0.6 : 0.2;
     }
-    void act(const sim::observation& o, sim::action& a) const {
+    void act(const dvfs::observation& o, dvfs::action& a) const {
         for (std::size_t k = 0; k < 2; ++k) a[k] = static_cast<level_t>((o.interval + k) % 3);
     }
 };

@@ -12,7 +12,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
-#include <l2s/sim/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/governors.hpp>
 
 #include "../support/data.hpp"
@@ -194,8 +194,8 @@ TEST_CASE("governors: userspace holds its resolved level; schedutil settles at 1
 namespace {
 /// A minimal environment: one island whose busy fraction is a fixed demand (cycles at f_max) / f.
 struct demand_env {
-    using observation_type = l2s::sim::observation;
-    using action_type = l2s::sim::action;
+    using observation_type = l2s::dvfs::observation;
+    using action_type = l2s::dvfs::action;
     std::vector<double> freq_hz{2e8, 4e8, 8e8, 1e9};
     double demand = 0.3;  // busy fraction at the top frequency
     observation_type o;
@@ -205,7 +205,7 @@ struct demand_env {
         o.level[0] = 3;
         return o;
     }
-    l2s::sim::step_outcome step(const action_type& a) {
+    l2s::dvfs::step_outcome step(const action_type& a) {
         o.level[0] = a[0];
         o.freq_hz[0] = freq_hz[a[0]];
         o.utilisation[0] = std::min(1.0, demand * freq_hz.back() / o.freq_hz[0]);
@@ -222,7 +222,7 @@ static_assert(l2s::PolicyFor<l2s::sim::governor_policy, demand_env>);
 std::vector<l2s::level_t> roll(l2s::sim::governor_policy& g, demand_env& env, int T) {
     l2s::rng_type rng(1);
     g.reset();
-    l2s::sim::action a(1);
+    l2s::dvfs::action a(1);
     std::vector<l2s::level_t> out;
     g.act(env.reset(rng), a);
     for (int t = 0; t < T; ++t) {
@@ -308,7 +308,7 @@ TEST_CASE("governors: on a bursty load performance >= ondemand >= conservative i
     auto mean_freq = [&](governor_kind kind) {
         auto g = governor_policy::from_tables(tables, {4}, {.kind = kind, .cadence = governor_cadence::every_interval});
         l2s::rng_type rng(3);
-        l2s::sim::action a(1);
+        l2s::dvfs::action a(1);
         g.act(env.reset(rng), a);
         double sum = 0.0;
         const int T = 2000;

@@ -9,7 +9,7 @@
 
 #include <l2s/policy/fixed_level.hpp>
 #include <l2s/policy/q_learning.hpp>
-#include <l2s/sim/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/dtm.hpp>
 #include <l2s/sim/governors.hpp>
 
@@ -18,8 +18,8 @@ using namespace l2s;
 
 /// One island, fixed-work intervals: time = cycles/f + memory time, power = C·V²f + I·V, an RC thermal node.
 struct toy_island {
-    using observation_type = sim::observation;
-    using action_type = sim::action;
+    using observation_type = dvfs::observation;
+    using action_type = dvfs::action;
     std::vector<double> freq_hz{0.5e9, 1.0e9, 1.5e9, 2.0e9};
     double cycles = 2e6, mem_s = 0.4e-3, c_f = 2e-9, leak_a = 0.2, r_k_per_w = 8.0, tau_s = 5e-3, amb_c = 45.0;
     std::size_t T = 200;
@@ -39,7 +39,7 @@ struct toy_island {
         o.temp_c[0] = temp_c;
         return o;
     }
-    sim::step_outcome step(const action_type& a) {
+    dvfs::step_outcome step(const action_type& a) {
         const std::size_t l = a[0];
         const double t = time(l), p = power(l);
         const double tss = amb_c + r_k_per_w * p, start = temp_c;
@@ -62,10 +62,10 @@ struct toy_island {
 static_assert(Environment<toy_island>);
 
 template <class P>
-sim::sequence_score rollout(toy_island& env, P& p, std::uint64_t seed = 1) {
+dvfs::sequence_score rollout(toy_island& env, P& p, std::uint64_t seed = 1) {
     rng_type rng(seed);
-    sim::action a(1);
-    sim::sequence_score s;
+    dvfs::action a(1);
+    dvfs::sequence_score s;
     const auto* o = &env.reset(rng);
     if constexpr (requires { p.reset(); }) p.reset();
     for (std::size_t t = 0; t < env.T; ++t) {
@@ -85,9 +85,9 @@ struct toy_evaluator {
     std::vector<toy_island> islands;
     std::size_t T = 10;
     std::size_t calls = 0;
-    sim::sequence_score evaluate(const vf_sequence& y) {
+    dvfs::sequence_score evaluate(const vf_sequence& y) {
         ++calls;
-        sim::sequence_score s;
+        dvfs::sequence_score s;
         for (std::size_t t = 0; t < T; ++t) {
             double tmax = 0.0;
             for (std::size_t k = 0; k < islands.size(); ++k) {
@@ -121,8 +121,8 @@ TEST_CASE("dtm: throttles above the critical temperature and releases below crit
     CHECK(cool.time_s > hot.time_s);
     // Hysteresis: after a trip the island stays at level 0 until it is below 75 °C.
     rng_type rng(0);
-    sim::action a(1);
-    sim::observation o = env.reset(rng);
+    dvfs::action a(1);
+    dvfs::observation o = env.reset(rng);
     guarded.reset();
     o.temp_c[0] = 81.0;
     guarded.act(o, a);
@@ -141,7 +141,7 @@ TEST_CASE("best_static_level: exhaustive and uniform searches find the analytic 
     ev.islands.resize(2);
     ev.islands[1].mem_s = 2e-3;  // a memory-bound island: a lower level costs it little time
     // Energy only: each island independently minimises P·t over its levels.
-    auto energy = [](const sim::sequence_score& s) { return s.energy_j; };
+    auto energy = [](const dvfs::sequence_score& s) { return s.energy_j; };
     std::vector<level_t> expect;
     for (const auto& isl : ev.islands) {
         std::size_t arg = 0;

@@ -19,8 +19,8 @@ TEST_CASE("lookahead_model: with the levels kept, its estimates are the next int
     sim::lookahead_model m(s);
     rng_type rng(1);
     const std::size_t K = env.num_islands();
-    sim::observation obs = env.reset(rng);
-    sim::action a(K);
+    dvfs::observation obs = env.reset(rng);
+    dvfs::action a(K);
     for (std::size_t k = 0; k < K; ++k) a[k] = level_t(env.num_levels(k) - 1);
     std::size_t checked = 0;
     for (std::size_t t = 0; !env.done(); ++t) {
@@ -52,12 +52,12 @@ TEST_CASE("lookahead_model: with the levels kept, its estimates are the next int
 TEST_CASE("lookahead_model: a lower level costs time and saves power; a new episode resets it") {
     const auto s = small_sim();
     sim::lookahead_model m(s), fresh(s);
-    sim::observation o;
+    dvfs::observation o;
     const auto hi = m.estimate(o, 0, level_t(s->num_levels(0) - 1)), lo = m.estimate(o, 0, 0);
     CHECK(lo.time_s > hi.time_s);
     CHECK(lo.power_w < hi.power_w);
-    sim::action a(s->num_islands(), 0);
-    sim::observation before, after;
+    dvfs::action a(s->num_islands(), 0);
+    dvfs::observation before, after;
     after.interval = 1;
     m.update(before, a, after);
     m.update(before, a, after);
@@ -73,13 +73,13 @@ TEST_CASE("lookahead_model: bad input is a typed error and leaves the state as i
     CHECK_THROWS_WITH_AS(sim::lookahead_model(nullptr), doctest::Contains("l2s::sim::lookahead_model"), invalid_argument);
     const auto s = small_sim();
     sim::lookahead_model m(s);
-    sim::observation before, after;
+    dvfs::observation before, after;
     after.interval = 1;
-    m.update(before, sim::action(s->num_islands(), 0), after);
+    m.update(before, dvfs::action(s->num_islands(), 0), after);
     const auto e = m.estimate(before, 0, 1);
-    CHECK_THROWS_WITH_AS(m.update(before, sim::action(2, 0), after),
+    CHECK_THROWS_WITH_AS(m.update(before, dvfs::action(2, 0), after),
                          doctest::Contains("l2s::sim::lookahead_model::update"), dimension_mismatch);
-    sim::action bad(s->num_islands(), 0);
+    dvfs::action bad(s->num_islands(), 0);
     bad[1] = 200;
     CHECK_THROWS_AS(m.update(before, bad, after), invalid_argument);
     CHECK(m.interval() == 1);

@@ -206,7 +206,7 @@ TEST_CASE("dvfs_env: a rollout of a fixed level equals the evaluator's score; no
     rng_type r1(9), r2(9), r3(10);
     (void)a.reset(r1);
     (void)b.reset(r2);
-    const sim::action act(4, 3);
+    const dvfs::action act(4, 3);
     (void)a.step(act);
     (void)b.step(act);
     CHECK(a.observe().power_w == b.observe().power_w);
@@ -219,18 +219,18 @@ TEST_CASE("dvfs_env: bad actions are rejected and leave the environment unchange
     sim::dvfs_env env(toy_platform(2), one_phase(2, sim::phase{}, 3), exact_cfg());
     rng_type rng(1);
     (void)env.reset(rng);
-    (void)env.step(sim::action{1, 1});
+    (void)env.step(dvfs::action{1, 1});
     const auto before = env.observe();
     const auto score = env.score();
-    CHECK_THROWS_AS(env.step(sim::action{1}), dimension_mismatch);
-    CHECK_THROWS_AS(env.step(sim::action{1, 2}), invalid_argument);
+    CHECK_THROWS_AS(env.step(dvfs::action{1}), dimension_mismatch);
+    CHECK_THROWS_AS(env.step(dvfs::action{1, 2}), invalid_argument);
     CHECK(env.observe().power_w == before.power_w);
     CHECK(env.observe().interval == before.interval);
     CHECK(env.score().energy_j == score.energy_j);
-    (void)env.step(sim::action{0, 1});
-    const auto out = env.step(sim::action{0, 1});
+    (void)env.step(dvfs::action{0, 1});
+    const auto out = env.step(dvfs::action{0, 1});
     CHECK(out.done);
-    CHECK_THROWS_WITH_AS(env.step(sim::action{0, 1}), doctest::Contains("l2s::sim::dvfs_env::step"), invalid_argument);
+    CHECK_THROWS_WITH_AS(env.step(dvfs::action{0, 1}), doctest::Contains("l2s::sim::dvfs_env::step"), invalid_argument);
 }
 
 TEST_CASE("sequence_evaluator: bad sequences are rejected before anything changes") {

@@ -6,7 +6,7 @@
 #include <l2s/core.hpp>
 #include <l2s/gp/concepts.hpp>
 #include <l2s/policy/concepts.hpp>
-#include <l2s/sim/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/space.hpp>
 
 using namespace l2s;
@@ -48,43 +48,43 @@ struct no_batch {
 
 // ---- environments, policies, evaluators, models
 struct tiny_env {
-    using observation_type = sim::observation;
-    using action_type = sim::action;
+    using observation_type = dvfs::observation;
+    using action_type = dvfs::action;
     const observation_type& reset(rng_type&) { return o_; }
-    sim::step_outcome step(const action_type&) { return {}; }
+    dvfs::step_outcome step(const action_type&) { return {}; }
     const observation_type& observe() const { return o_; }
     std::size_t num_islands() const { return 1; }
     std::size_t num_levels(std::size_t) const { return 2; }
     observation_type o_;
 };
 struct env_without_observe {
-    using observation_type = sim::observation;
-    using action_type = sim::action;
+    using observation_type = dvfs::observation;
+    using action_type = dvfs::action;
     const observation_type& reset(rng_type&) { return o_; }
-    sim::step_outcome step(const action_type&) { return {}; }
+    dvfs::step_outcome step(const action_type&) { return {}; }
     std::size_t num_islands() const { return 1; }
     std::size_t num_levels(std::size_t) const { return 2; }
     observation_type o_;
 };
 struct max_policy {
-    void act(const sim::observation& o, sim::action& a) const { a.assign(o.num_islands(), 1); }
+    void act(const dvfs::observation& o, dvfs::action& a) const { a.assign(o.num_islands(), 1); }
 };
 struct uniform_policy : max_policy {
-    void probabilities(const sim::observation&, std::span<double> out) const {
+    void probabilities(const dvfs::observation&, std::span<double> out) const {
         for (auto& p : out) p = 0.5;
     }
 };
 struct learner : max_policy {
-    void observe(const sim::observation&, const sim::action&, const sim::step_outcome&) {}
+    void observe(const dvfs::observation&, const dvfs::action&, const dvfs::step_outcome&) {}
 };
 struct toy_evaluator {
-    sim::sequence_score evaluate(const vf_sequence&) { return {}; }
+    dvfs::sequence_score evaluate(const vf_sequence&) { return {}; }
     std::size_t num_intervals() const { return 4; }
     std::size_t num_islands() const { return 2; }
     std::size_t num_levels(std::size_t) const { return 3; }
 };
 struct constant_model {
-    sim::power_time estimate(const sim::observation&, std::size_t, level_t) const { return {1.0, 1e-3}; }
+    dvfs::power_time estimate(const dvfs::observation&, std::size_t, level_t) const { return {1.0, 1e-3}; }
 };
 }  // namespace
 
@@ -110,7 +110,7 @@ TEST_CASE("static concept checks compiled") {
     tiny_env env;
     rng_type rng(1);
     const auto& o = env.reset(rng);
-    sim::action a;
+    dvfs::action a;
     max_policy{}.act(o, a);
     CHECK(a.empty());  // the observation was never sized, so the action has no island
 }

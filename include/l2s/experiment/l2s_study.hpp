@@ -105,7 +105,7 @@ struct study_config {
 /// One oracle search on one workload.
 struct oracle_run {
     std::string strategy;
-    sim::sequence_score score;
+    dvfs::sequence_score score;
     double slowdown = 0.0;
     double edp_vs_oracle = 0.0;  ///< EDP / best oracle EDP
     std::size_t evaluations = 0;

@@ -20,7 +20,7 @@
 #include <l2s/learn/dataset.hpp>
 #include <l2s/learn/evaluate.hpp>
 #include <l2s/learn/softmax_trainer.hpp>
-#include <l2s/online/identification.hpp>
+#include <l2s/sim/identification.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/online/uaol_policy.hpp>
 #include <l2s/policy/feature_map.hpp>
@@ -64,7 +64,7 @@ struct loo_config {
     /// models' share of the gap to the oracle, docs/uaol.md#exact-models).
     std::string uaol_models = "pooled";
     /// What the runtime models learn from before the held-out program: "identification" (one run of each
-    /// training program at random levels, online::identify), "oracle" (the training programs' oracle runs)
+    /// training program at random levels, sim::identify), "oracle" (the training programs' oracle runs)
     /// or "both" (docs/uaol.md#identification).
     std::string uaol_model_pretraining = "identification";
     online::conformal_score uaol_score = online::conformal_score::lac;  ///< conformal score of the sets
@@ -160,10 +160,10 @@ struct loo_result {
     const policy::feature_map fm(K, levels, {.set = cfg.features});
     learn::dataset train(levels, fm.num_features()), calib(levels, fm.num_features());
     std::vector<learn::dataset> train_of;                  // per training application (cross-program folds)
-    std::vector<std::vector<sim::observation>> calib_of;  // per training application
+    std::vector<std::vector<dvfs::observation>> calib_of;  // per training application
     auto models = online::island_models::for_platform(
         chip, {.anchored = cfg.uaol_models == "anchored", .pooled_time = cfg.uaol_models == "pooled"});
-    std::vector<sim::observation> calib_obs;
+    std::vector<dvfs::observation> calib_obs;
     std::size_t done = 0;
     for (std::size_t i = 0; i < apps.size(); ++i) {
         if (apps[i] == cfg.held_out) continue;
@@ -181,13 +181,13 @@ struct loo_result {
         for (std::size_t t = 1; t < obs.size(); t += 2) calib_of.back().push_back(obs[t]);
         calib_obs.insert(calib_obs.end(), calib_of.back().begin(), calib_of.back().end());
         for (std::size_t t = 0; t + 1 < obs.size(); ++t) {
-            const sim::action act(o.best.begin() + static_cast<std::ptrdiff_t>(t * K),
+            const dvfs::action act(o.best.begin() + static_cast<std::ptrdiff_t>(t * K),
                                   o.best.begin() + static_cast<std::ptrdiff_t>((t + 1) * K));
             if (cfg.uaol_model_pretraining != "identification") models.update(obs[t], act, obs[t + 1]);
         }
         if (cfg.uaol_model_pretraining != "oracle") {
             rng_type id_rng(cfg.seed + 7777 + i);  // its own stream: the rest of the experiment is unchanged
-            (void)online::identify(models, *make_sim(apps[i], i), id_rng);
+            (void)sim::identify(models, *make_sim(apps[i], i), id_rng);
         }
     }
     res.training_oracle_edp_gain /= static_cast<double>(res.training.size());

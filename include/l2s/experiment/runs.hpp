@@ -14,7 +14,7 @@
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/local.hpp>
-#include <l2s/sim/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/trace.hpp>
@@ -24,7 +24,7 @@ namespace l2s::experiment {
 /// One policy's run on one workload.
 struct policy_run {
     std::string name;
-    sim::sequence_score score;
+    dvfs::sequence_score score;
     double slowdown = 0.0;       ///< against the all-top-level run
     double edp_vs_oracle = 0.0;  ///< EDP / oracle EDP
     double decision_ns = 0.0;    ///< mean wall time of one decision (all islands)
@@ -54,7 +54,7 @@ inline search::search_result oracle(sim::sequence_evaluator& ev, const search::o
 }
 
 /// Appends (features, oracle levels) of every interval of y to d, with features computed along y.
-inline void append_imitation(const std::vector<sim::observation>& obs, const vf_sequence& y, const policy::feature_map& fm,
+inline void append_imitation(const std::vector<dvfs::observation>& obs, const vf_sequence& y, const policy::feature_map& fm,
                              learn::dataset& d, std::size_t stride = 1, std::size_t offset = 0) {
     const std::size_t K = fm.num_islands();
     auto state = fm.make_state();
@@ -84,8 +84,8 @@ inline policy_run replay_run(const std::string& name, sim::sequence_evaluator& e
 template <class P, class After>
 policy_run run_policy(const std::string& name, sim::dvfs_env& env, sim::sequence_evaluator& ev, P& p, rng_type& rng,
                       After&& after_step) {
-    sim::action a(env.num_islands(), 0);
-    const sim::observation* o = &env.reset(rng);
+    dvfs::action a(env.num_islands(), 0);
+    const dvfs::observation* o = &env.reset(rng);
     double ns = 0.0;
     std::size_t n = 0;
     while (!env.done()) {
@@ -93,7 +93,7 @@ policy_run run_policy(const std::string& name, sim::dvfs_env& env, sim::sequence
         p.act(*o, a);
         ns += std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
         ++n;
-        const sim::step_outcome r = env.step(a);
+        const dvfs::step_outcome r = env.step(a);
         if constexpr (LearningPolicyFor<P, sim::dvfs_env>) p.observe(env.observe(), a, r);
         after_step(p);
         o = &env.observe();

@@ -18,7 +18,7 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::host {
 
@@ -40,7 +40,7 @@ struct cpufreq_domain {
 };
 
 /// The cpufreq userspace-governor adapter. Construction discovers the domains; sample() fills a
-/// sim::observation (utilisation of the busiest core, active cores, current frequency and level, optional
+/// dvfs::observation (utilisation of the busiest core, active cores, current frequency and level, optional
 /// temperature); apply() writes one level per domain to scaling_setspeed. It refuses to write a frequency the
 /// domain does not list, and writes nothing unless every domain's governor is "userspace".
 class cpufreq_userspace {
@@ -98,7 +98,7 @@ public:
     }
 
     /// Reads counters since the previous sample into obs (sized for num_islands() on first use).
-    void sample(sim::observation& obs) {
+    void sample(dvfs::observation& obs) {
         std::vector<std::uint64_t> busy(prev_busy_.size(), 0), total(prev_total_.size(), 0);
         read_proc_stat(busy, total);
         if (obs.num_islands() != domains_.size()) obs.resize(domains_.size());
@@ -129,7 +129,7 @@ public:
 
     /// Writes the frequency of levels[k] to domain k's scaling_setspeed. Checks everything first
     /// (sizes, ranges, userspace governor) so that on error nothing has been written.
-    void apply(const sim::action& levels) const {
+    void apply(const dvfs::action& levels) const {
         if (levels.size() != domains_.size())
             throw dimension_mismatch(who("apply") + std::to_string(levels.size()) + " levels for " +
                                      std::to_string(domains_.size()) + " domains");

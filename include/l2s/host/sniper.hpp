@@ -12,7 +12,7 @@
 #include <l2s/config.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::host {
 
@@ -25,7 +25,7 @@ struct core_counters {
     double temp_c = 0.0;         ///< core temperature
 };
 
-/// Wraps any policy P with `act(const sim::observation&, sim::action&)` so that a simulator calls it the
+/// Wraps any policy P with `act(const dvfs::observation&, dvfs::action&)` so that a simulator calls it the
 /// way HotSniper calls its DVFS policies every epoch: `get_frequencies(old_mhz, active)` → new MHz per core.
 /// Cores are grouped into V/F islands by `island_of_core`; every core of an island gets the island's frequency.
 /// `decide` is the allocation-free form (spans in, caller buffer out).  @see docs/host.md#sniper_hook
@@ -64,7 +64,7 @@ public:
     [[nodiscard]] const P& policy() const noexcept { return policy_; }
     [[nodiscard]] P& policy() noexcept { return policy_; }
     /// The observation built at the last decision.
-    [[nodiscard]] const sim::observation& last_observation() const noexcept { return obs_; }
+    [[nodiscard]] const dvfs::observation& last_observation() const noexcept { return obs_; }
 
     /// Optional per-core readings for the next decision.
     void set_core_counters(std::size_t core, const core_counters& c) {
@@ -111,7 +111,7 @@ public:
             obs_.chip_power_w += obs_.power_w[k];
             obs_.max_temp_c = std::max(obs_.max_temp_c, obs_.temp_c[k]);
         }
-        policy_.act(static_cast<const sim::observation&>(obs_), action_);
+        policy_.act(static_cast<const dvfs::observation&>(obs_), action_);
         ++obs_.interval;
         for (std::size_t c = 0; c < num_cores(); ++c) {
             const std::size_t k = island_of_core_[c];
@@ -134,8 +134,8 @@ private:
     std::vector<std::vector<int>> freq_mhz_;
     std::vector<std::size_t> cores_per_island_;
     std::vector<core_counters> counters_;
-    sim::observation obs_;
-    sim::action action_;
+    dvfs::observation obs_;
+    dvfs::action action_;
 };
 
 }  // namespace l2s::host

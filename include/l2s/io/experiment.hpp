@@ -195,7 +195,7 @@ struct scenario {
     return c;
 }
 
-[[nodiscard]] inline nlohmann::json score_to_json(const sim::sequence_score& s) {
+[[nodiscard]] inline nlohmann::json score_to_json(const dvfs::sequence_score& s) {
     return {{"energy_j", s.energy_j},   {"time_s", s.time_s},         {"edp", s.edp()},
             {"ed2p", s.ed2p()},         {"peak_temp_c", s.peak_temp_c}, {"time_over_limit_s", s.time_over_limit_s},
             {"transitions", s.transitions}};

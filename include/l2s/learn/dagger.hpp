@@ -15,7 +15,7 @@
 #include <l2s/core/types.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/policy/feature_map.hpp>
-#include <l2s/sim/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 
 namespace l2s::learn {
 
@@ -44,15 +44,15 @@ struct dagger_result {
 /// (round 0: the expert alone); every label_every-th visited state is labelled by the expert, the
 /// labels are aggregated with all earlier ones, and π_{i+1} = train(aggregate).
 ///
-/// - E: an Environment over sim::observation / sim::action;
-/// - expert(const E&) → sim::action: oracle levels for the environment's current state (e.g. the first
+/// - E: an Environment over dvfs::observation / dvfs::action;
+/// - expert(const E&) → dvfs::action: oracle levels for the environment's current state (e.g. the first
 ///   action of a search from that state);
 /// - train(const dataset&) → P, a policy with act(obs, action&) and reset().
 /// Features are those of a policy::feature_map with cfg.features, recorded before each action; a
 /// non-finite feature (a reading the environment did not provide) is a non_finite_observation error.
 template <class E, class Expert, class Trainer>
-    requires Environment<E> && std::same_as<typename E::observation_type, sim::observation> &&
-             std::same_as<typename E::action_type, sim::action>
+    requires Environment<E> && std::same_as<typename E::observation_type, dvfs::observation> &&
+             std::same_as<typename E::action_type, dvfs::action>
 auto dagger(E& env, Expert&& expert, Trainer&& train, const dagger_config& cfg, rng_type& rng)
     -> dagger_result<std::remove_cvref_t<std::invoke_result_t<Trainer&, const dataset&>>> {
     using P = std::remove_cvref_t<std::invoke_result_t<Trainer&, const dataset&>>;
@@ -78,10 +78,10 @@ auto dagger(E& env, Expert&& expert, Trainer&& train, const dagger_config& cfg, 
         std::size_t added = 0, steps = 0, by_expert = 0;
         double cost = 0.0;
         for (std::size_t ep = 0; ep < cfg.episodes_per_round; ++ep) {
-            const sim::observation* obs = &env.reset(rng);
+            const dvfs::observation* obs = &env.reset(rng);
             auto state = fm.make_state();
             if (pi) pi->reset();
-            sim::action a(K), label(K);
+            dvfs::action a(K), label(K);
             for (std::size_t t = 0; t < cfg.max_steps; ++t) {
                 const bool labelled = t % cfg.label_every == 0;
                 const bool use_expert = !pi || coin(rng) < beta;

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
-// l2s/online/concepts.hpp: OnlineLearner (runtime regression models updated one sample at a time) and
-// IntervalLearner (models that learn from one interval's observations).
+// l2s/online/concepts.hpp: OnlineLearner (runtime regression models updated one sample at a time).
 #pragma once
 #include <concepts>
 
 #include <l2s/core/types.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/concepts.hpp>
 
 namespace l2s::online {
 
@@ -24,11 +23,7 @@ concept OnlineLearner = requires(M& m, const M& cm, const vec& x, double y) {
 template <class M>
 concept ResettableOnlineLearner = OnlineLearner<M> && requires(M& m) { m.reset(); };
 
-/// A model that learns from one interval: update(before, action, after), the observation the action was
-/// decided on, the action and the observation measured at its end (online::island_models,
-/// sim::lookahead_model). uaol_policy calls it when its model has it; online::identify requires it.
-/// @see docs/uaol.md#concept-intervallearner
-template <class M>
-concept IntervalLearner = requires(M& m, const sim::observation& o, const sim::action& a) { m.update(o, a, o); };
+/// IntervalLearner moved to l2s/dvfs/concepts.hpp (namespace l2s); this name stays for one release.
+using ::l2s::IntervalLearner;
 
 }  // namespace l2s::online

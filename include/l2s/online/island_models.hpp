@@ -11,9 +11,8 @@
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/online/rls.hpp>
-#include <l2s/sim/concepts.hpp>
-#include <l2s/sim/observation.hpp>
-#include <l2s/sim/platform.hpp>
+#include <l2s/dvfs/concepts.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::online {
 
@@ -58,7 +57,7 @@ struct island_models_config {
 ///
 /// Units keep the least-squares problems well scaled: f enters in GHz (so θ_P are effective capacitances in nF)
 /// and time per instruction in ns (so θ_t = [cycles per instruction, ns per memory access, ns]).
-/// Learning: sim::step_outcome holds only chip totals, so update() takes the observation measured after the
+/// Learning: dvfs::step_outcome holds only chip totals, so update() takes the observation measured after the
 /// interval (`after`): island power after.power_w[k] and time per instruction 1/(after.ipc[k]·after.freq_hz[k]).
 /// estimate() is noexcept and allocation-free.
 class island_models {
@@ -127,8 +126,16 @@ public:
         }
     }
 
-    /// Models for a chip's V/F tables (its islands' OPPs).
-    [[nodiscard]] static island_models for_platform(const sim::platform& chip, config cfg = {}) {
+    /// Models for a chip's V/F tables: any description with islands[k].opps[l].{freq_hz, volt_v} and
+    /// islands[k].{transition_latency_s, volt_slew_v_per_s} (sim::platform is one).
+    template <class Chip>
+        requires requires(const Chip& c) {
+            c.islands[0].opps[0].freq_hz;
+            c.islands[0].opps[0].volt_v;
+            c.islands[0].transition_latency_s;
+            c.islands[0].volt_slew_v_per_s;
+        }
+    [[nodiscard]] static island_models for_platform(const Chip& chip, config cfg = {}) {
         std::vector<std::vector<double>> f(chip.num_islands()), v(chip.num_islands());
         for (std::size_t k = 0; k < chip.num_islands(); ++k)
             for (const auto& op : chip.islands[k].opps) {
@@ -149,7 +156,7 @@ public:
     [[nodiscard]] const rls& time_model(std::size_t k) const noexcept { return time_[k]; }
 
     /// Power regressors of island k at level l under obs (f in GHz, V in volts, T in kelvin).
-    [[nodiscard]] Eigen::Vector4d power_features(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+    [[nodiscard]] Eigen::Vector4d power_features(const dvfs::observation& obs, std::size_t k, level_t l) const noexcept {
         const double f = freq_hz_[k][l] * 1e-9, v = volt_v_[k][l];
         const double t_k = obs.temp_c[k] + 273.15;
         const double v2f = v * v * f;
@@ -157,21 +164,21 @@ public:
                 1.0};
     }
     /// Time-per-instruction regressors of island k at level l under obs (1/f in ns; the target is in ns).
-    [[nodiscard]] Eigen::Vector3d time_features(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+    [[nodiscard]] Eigen::Vector3d time_features(const dvfs::observation& obs, std::size_t k, level_t l) const noexcept {
         return {1e9 / freq_hz_[k][l], obs.mem_per_instr[k], 1.0};
     }
     /// Instructions per active core of island k in the last interval.
-    [[nodiscard]] static double work(const sim::observation& obs, std::size_t k) noexcept {
+    [[nodiscard]] static double work(const dvfs::observation& obs, std::size_t k) noexcept {
         return obs.ipc[k] * obs.freq_hz[k] * obs.busy_time_s[k];
     }
 
     /// P̂_k(l) and t̂_k(l) over the next interval (no validation; obs must have K islands, l < L_k).
-    [[nodiscard]] sim::power_time estimate(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+    [[nodiscard]] dvfs::power_time estimate(const dvfs::observation& obs, std::size_t k, level_t l) const noexcept {
         return estimate_at(obs, k, l, true);
     }
     /// As estimate(), as if island k already ran at l: no transition stall or voltage ramp. The reference
     /// of the slowdown budget (every island at its top level, as the performance governor runs) uses it.
-    [[nodiscard]] sim::power_time settled_estimate(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+    [[nodiscard]] dvfs::power_time settled_estimate(const dvfs::observation& obs, std::size_t k, level_t l) const noexcept {
         return estimate_at(obs, k, l, false);
     }
 
@@ -196,7 +203,7 @@ public:
     /// model. Throws dimension_mismatch, invalid_argument (level out of range) or non_finite_observation before
     /// changing anything.
     template <class... Obs>
-    void update(const sim::observation& before, const sim::action& a, const sim::observation& after, Obs&... observers) {
+    void update(const dvfs::observation& before, const dvfs::action& a, const dvfs::observation& after, Obs&... observers) {
         const std::size_t K = num_islands();
         require_size(who_upd, "action", static_cast<Eigen::Index>(a.size()), static_cast<Eigen::Index>(K));
         for (const auto* o : {&before, &after}) {
@@ -242,7 +249,7 @@ public:
     }
 
 private:
-    [[nodiscard]] double learned_tpi(const sim::observation& obs, std::size_t k, level_t l) const noexcept {
+    [[nodiscard]] double learned_tpi(const dvfs::observation& obs, std::size_t k, level_t l) const noexcept {
         const pooled_fit& p = fit_[group_[k]];
         const double tpi = p.valid ? (p.c_ns_ghz / (freq_hz_[k][l] * 1e-9) + p.m_ns) * 1e-9
                                    : time_[k].weights().dot(time_features(obs, k, l)) * 1e-9;
@@ -253,7 +260,7 @@ private:
     /// the islands that retired instructions. Two or more frequencies: a new fit, valid when c > 0, m ≥ 0
     /// (clamped from slightly negative) and the RMS residual ≤ tolerance × mean tpi. One frequency: the
     /// previous fit stays valid while it predicts the measured mean within the tolerance.
-    void fit_pooled(const sim::observation& before, const sim::action& a, const sim::observation& after) noexcept {
+    void fit_pooled(const dvfs::observation& before, const dvfs::action& a, const dvfs::observation& after) noexcept {
         const std::size_t K = num_islands();
         for (std::size_t g = 0; g < K; ++g) {
             if (group_[g] != g) continue;
@@ -296,8 +303,8 @@ private:
     /// Time per instruction at level a[k] measured over the interval from `before` to `after` (0: nothing
     /// retired). busy / W, except after a rise in frequency: the instructions retired during the voltage
     /// ramp ran at the old speed (before's measured time per instruction), so they are taken out.
-    [[nodiscard]] double measured_tpi(const sim::observation& before, const sim::action& a,
-                                      const sim::observation& after, std::size_t k) const noexcept {
+    [[nodiscard]] double measured_tpi(const dvfs::observation& before, const dvfs::action& a,
+                                      const dvfs::observation& after, std::size_t k) const noexcept {
         const double ips = after.ipc[k] * after.freq_hz[k];
         if (!(ips > 0.0)) return 0.0;
         const double tpi = 1.0 / ips;
@@ -320,7 +327,7 @@ private:
     /// power now split into the learned leakage-plus-static part and a dynamic rest, which at fixed work
     /// scales with V² (energy per instruction ∝ C·V²):
     ///   P̂ = (P_now − fixed_now)₊ · (V_l / V_now)² + fixed_l.
-    [[nodiscard]] sim::power_time anchored_estimate(const sim::observation& obs, std::size_t k, level_t l,
+    [[nodiscard]] dvfs::power_time anchored_estimate(const dvfs::observation& obs, std::size_t k, level_t l,
                                                     double ips, bool switch_costs) const noexcept {
         const auto now = static_cast<level_t>(obs.level[k]);
         const double tpi_now = 1.0 / ips;
@@ -336,7 +343,7 @@ private:
         return {dyn + fixed_l, switch_costs ? island_time(k, now, l, tpi_now, tpi_l, w) : w * tpi_l};
     }
 
-    [[nodiscard]] sim::power_time estimate_at(const sim::observation& obs, std::size_t k, level_t l,
+    [[nodiscard]] dvfs::power_time estimate_at(const dvfs::observation& obs, std::size_t k, level_t l,
                                               bool switch_costs) const noexcept {
         if (cfg_.anchored) {
             const double ips = obs.ipc[k] * obs.freq_hz[k];

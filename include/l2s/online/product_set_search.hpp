@@ -13,8 +13,8 @@
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/online/detail/probability_block.hpp>
-#include <l2s/sim/concepts.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/concepts.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::online {
 
@@ -135,7 +135,7 @@ public:
     /// set members and each island's top level only).
     template <class Model>
         requires PowerPerformanceModel<Model>
-    product_search_result search(const Model& model, const sim::observation& obs, std::span<const level_t> sets,
+    product_search_result search(const Model& model, const dvfs::observation& obs, std::span<const level_t> sets,
                                  std::span<const std::size_t> sizes, std::span<const level_t> start,
                                  std::span<const std::size_t> order, std::span<level_t> out,
                                  time_limit limit = {}) {
@@ -144,7 +144,7 @@ public:
         if (fill_reference) limit.reference_s = 0.0;
         for (std::size_t k = 0; k < shape_.islands(); ++k) {
             auto fill = [&](level_t l) {
-                const sim::power_time e = model.estimate(obs, k, l);
+                const dvfs::power_time e = model.estimate(obs, k, l);
                 power_tab_[k * Lm + l] = e.power_w;
                 time_tab_[k * Lm + l] = e.time_s;
             };

@@ -20,15 +20,15 @@
 #include <l2s/online/entropy_gate.hpp>
 #include <l2s/online/product_set_search.hpp>
 #include <l2s/policy/concepts.hpp>
-#include <l2s/sim/concepts.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/concepts.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::online {
 
 /// The probabilities (K × L_max blocks, `block` = K·L_max values each) of policy q along an episode, read in
 /// order: the policy's feature history follows the episode (when it has one) and is reset before and after.
 template <class Q>
-[[nodiscard]] std::vector<double> episode_probabilities(Q& q, std::span<const sim::observation> episode, std::size_t block) {
+[[nodiscard]] std::vector<double> episode_probabilities(Q& q, std::span<const dvfs::observation> episode, std::size_t block) {
     std::vector<double> blocks(episode.size() * block);
     if constexpr (requires { q.reset(); }) q.reset();
     for (std::size_t i = 0; i < episode.size(); ++i) {
@@ -131,7 +131,7 @@ public:
     /// Calibrates τ and q̂_k from held-out observations of seen applications and their reference levels
     /// (labels: n·K). Throws as entropy_gate::calibrate / conformal_calibrator::calibrate; on error neither is
     /// changed.
-    void calibrate(std::span<const sim::observation> held_out, std::span<const level_t> labels, rng_type& rng) {
+    void calibrate(std::span<const dvfs::observation> held_out, std::span<const level_t> labels, rng_type& rng) {
         const std::vector<double> blocks = episode_probabilities(policy_, held_out, gate_.block_size());
         entropy_gate g = gate_;
         conformal_calibrator c = cal_;
@@ -153,7 +153,7 @@ public:
     }
 
     /// Decides one level per island for obs into a (resized to K).
-    void act(const sim::observation& obs, sim::action& a) {
+    void act(const dvfs::observation& obs, dvfs::action& a) {
         const std::size_t K = num_islands(), Lm = gate_.max_levels();
         if (obs.num_islands() != K)
             throw dimension_mismatch(std::string(who_act) + ": observation has " + std::to_string(obs.num_islands()) +
@@ -215,7 +215,7 @@ public:
     }
 
     /// After the interval: schedules (deferred) or runs (inline) the SGD and replay steps of an unseen decision.
-    void observe(const sim::observation& obs, const sim::action& a, const sim::step_outcome& outcome) {
+    void observe(const dvfs::observation& obs, const dvfs::action& a, const dvfs::step_outcome& outcome) {
         if (cfg_.accounting == budget_accounting::cumulative) settle(obs, outcome.time_s);
         if (!last_unseen_) return;
         // The pseudo-label goes with the observation that follows the decision — the state the policy acts on
@@ -258,7 +258,7 @@ public:
     /// island_policy-based policy): replay then uses each example's own input. Otherwise examples keep the
     /// observation and step on it with the feature history of the moment (docs/uaol.md#online-update).
     static constexpr bool replays_raw_features =
-        requires(P& p, const sim::observation& o, std::span<double> out, std::span<const double> raw,
+        requires(P& p, const dvfs::observation& o, std::span<double> out, std::span<const double> raw,
                  std::span<const level_t> l, double lr) {
             p.raw_features(o, out);
             p.sgd_step_raw(raw, l, lr);
@@ -269,7 +269,7 @@ private:
     /// t̂(argmax) = max_k t̂_k(start_k) and t̂(all top) = max_k t̂_k(top) by the models, for the budget guard
     /// (over budget when t̂(argmax) > (1 + p)·t̂(all top) + allowance) and the account. 2K estimates, no
     /// allocation.
-    void argmax_times(const sim::observation& obs) noexcept {
+    void argmax_times(const dvfs::observation& obs) noexcept {
         t_top_ = t_argmax_ = 0.0;
         argmax_all_top_ = true;
         for (std::size_t k = 0; k < start_.size(); ++k) {
@@ -298,7 +298,7 @@ private:
     /// (the argmax, or the conformal search's choice) and the refined one on exit. The decision itself is a
     /// member, so a feasible one is only replaced by a configuration the models predict lower in EDP; when
     /// nothing meets the limit the decision stands.
-    void refine(const sim::observation& obs, sim::action& a, double allowance) {
+    void refine(const dvfs::observation& obs, dvfs::action& a, double allowance) {
         const std::size_t K = num_islands(), Lm = gate_.max_levels();
         std::copy(a.begin(), a.end(), upper_.begin());
         for (std::size_t k = 0; k < K; ++k) {
@@ -320,7 +320,7 @@ private:
     /// if it ran at the top level, else busy·t̂_k(top)/t̂_k(level) with the models' settled estimates from
     /// the decision (a bias common to both cancels); reference = max_k, or the measured time when no island
     /// worked. Then S += (1 + p)·reference − measured.
-    void settle(const sim::observation& after, double measured_s) noexcept {
+    void settle(const dvfs::observation& after, double measured_s) noexcept {
         if (!std::isfinite(measured_s) || measured_s <= 0.0 || after.num_islands() != num_islands()) return;
         double ref = 0.0;
         for (std::size_t k = 0; k < num_islands(); ++k) {
@@ -338,7 +338,7 @@ private:
 
     /// Settled estimates of the decision for settle(): t̂_k(chosen level) per island (t̂_k(top) is stored by
     /// argmax_times, which runs on every decision under the cumulative account).
-    void record_decision(const sim::observation& obs, const sim::action& a) noexcept {
+    void record_decision(const dvfs::observation& obs, const dvfs::action& a) noexcept {
         for (std::size_t k = 0; k < num_islands(); ++k) {
             const auto top = static_cast<level_t>(gate_.num_levels(k) - 1);
             dec_level_[k] = a[k] == top ? dec_top_[k] : settled_estimate(model_, obs, k, a[k]).time_s;
@@ -346,14 +346,14 @@ private:
     }
 
     struct example {
-        sim::observation obs;     ///< without replays_raw_features
+        dvfs::observation obs;     ///< without replays_raw_features
         std::vector<double> raw;  ///< with replays_raw_features: K × F features at decision time
         std::vector<level_t> label;
     };
 
     /// Stores (input, argmax) of a seen decision in the reservoir (Vitter's algorithm R). Called before the
     /// history advances past obs.
-    void remember_seen(const sim::observation& obs) {
+    void remember_seen(const dvfs::observation& obs) {
         if (cfg_.replay_capacity == 0) return;
         ++seen_total_;
         example* slot = nullptr;
@@ -401,7 +401,7 @@ private:
     std::vector<level_t> sets_, start_, prev_action_, label_, upper_;
     std::vector<std::size_t> sizes_, order_;
     std::vector<example> reservoir_;
-    sim::observation prev_obs_, pending_obs_;
+    dvfs::observation prev_obs_, pending_obs_;
     std::vector<double> pending_raw_;
     product_search_result last_search_{};
     std::size_t decisions_ = 0, unseen_ = 0, seen_total_ = 0, sgd_steps_ = 0, guarded_ = 0, widened_ = 0, refined_ = 0;

@@ -9,11 +9,11 @@
 #include <utility>
 
 #include <l2s/core/error.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::policy {
 
-/// Holds any policy P with act(const sim::observation&, sim::action&), probabilities(obs, span) const,
+/// Holds any policy P with act(const dvfs::observation&, dvfs::action&), probabilities(obs, span) const,
 /// num_islands(), max_levels(); copyable (deep copy). One virtual call per decision: meant for tools and
 /// runtime selection, not for inner loops.  @see docs/policy.md#any_policy
 class any_policy {
@@ -47,10 +47,10 @@ public:
         if (self_) self_->reset();
     }
     /// Empty any_policy: leaves a unchanged.
-    void act(const sim::observation& o, sim::action& a) noexcept {
+    void act(const dvfs::observation& o, dvfs::action& a) noexcept {
         if (self_) self_->act(o, a);
     }
-    void probabilities(const sim::observation& o, std::span<double> out) const noexcept {
+    void probabilities(const dvfs::observation& o, std::span<double> out) const noexcept {
         if (self_) self_->probabilities(o, out);
     }
 
@@ -62,8 +62,8 @@ private:
         [[nodiscard]] virtual std::size_t num_islands() const noexcept = 0;
         [[nodiscard]] virtual std::size_t max_levels() const noexcept = 0;
         virtual void reset() noexcept = 0;
-        virtual void act(const sim::observation&, sim::action&) noexcept = 0;
-        virtual void probabilities(const sim::observation&, std::span<double>) const noexcept = 0;
+        virtual void act(const dvfs::observation&, dvfs::action&) noexcept = 0;
+        virtual void probabilities(const dvfs::observation&, std::span<double>) const noexcept = 0;
     };
     template <class P>
     struct model final : concept_t {
@@ -79,8 +79,8 @@ private:
         void reset() noexcept override {
             if constexpr (requires { p.reset(); }) p.reset();
         }
-        void act(const sim::observation& o, sim::action& a) noexcept override { p.act(o, a); }
-        void probabilities(const sim::observation& o, std::span<double> out) const noexcept override {
+        void act(const dvfs::observation& o, dvfs::action& a) noexcept override { p.act(o, a); }
+        void probabilities(const dvfs::observation& o, std::span<double> out) const noexcept override {
             p.probabilities(o, out);
         }
     };

@@ -4,8 +4,8 @@
 #include <span>
 
 #include <l2s/core/types.hpp>
-#include <l2s/sim/concepts.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/concepts.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s {
 
@@ -22,7 +22,7 @@ concept ProbabilisticPolicy =
 /// level labels, sgd_step(obs, labels, lr) (labels: K levels). online::uaol_policy uses it to adapt.
 /// @see docs/uaol.md#concept-sgdsteppolicy
 template <class P>
-concept SgdStepPolicy = requires(P& p, const sim::observation& o, std::span<const level_t> labels, double lr) {
+concept SgdStepPolicy = requires(P& p, const dvfs::observation& o, std::span<const level_t> labels, double lr) {
     p.sgd_step(o, labels, lr);
 };
 

@@ -18,7 +18,7 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/detail/lanes.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::policy {
 
@@ -200,7 +200,7 @@ public:
         std::array<double, 3 * num_base + 4> spread{};  ///< means, maxima, minima, then 4 standard deviations
         double inv_interval_s = 0.0;  ///< 1 / interval_time_s (0 when the interval time is not positive)
     };
-    [[nodiscard]] chip_summary summarise(const sim::observation& o) const noexcept {
+    [[nodiscard]] chip_summary summarise(const dvfs::observation& o) const noexcept {
         chip_summary c;
         c.inv_interval_s = o.interval_time_s > 0.0 ? 1.0 / o.interval_time_s : 0.0;
         const std::size_t k_obs = std::min(o.utilisation.size(), o.ipc.size());
@@ -218,7 +218,7 @@ public:
 
     /// Writes the raw features of islands k0, …, k0 + block_width − 1 (those below K; k0 a multiple of
     /// block_width) into f, feature-major (see block), given the state before this observation.
-    void extract_block(const sim::observation& o, const feature_state& s, const chip_summary& chip, std::size_t k0,
+    void extract_block(const dvfs::observation& o, const feature_state& s, const chip_summary& chip, std::size_t k0,
                        double* f) const noexcept {
         constexpr std::size_t W = block_width;
         base_block(o, k0, chip.inv_interval_s, f);  // features 0–7 are the base signals
@@ -245,7 +245,7 @@ public:
 
     /// Writes the num_features() raw features of island k into out (at least that long), given the state
     /// before this observation. Computes island k's whole block: use extract_block or extract_all for many.
-    void extract(const sim::observation& o, const feature_state& s, const chip_summary& chip, std::size_t k,
+    void extract(const dvfs::observation& o, const feature_state& s, const chip_summary& chip, std::size_t k,
                  std::span<double> out) const noexcept {
         alignas(64) block f;
         extract_block(o, s, chip, k - k % block_width, f.data());
@@ -254,7 +254,7 @@ public:
 
     /// Raw features of every island, island-major (out[k·F + f], F = num_features()), under state s.
     /// Writes only whole islands that fit in out.
-    void extract_all(const sim::observation& o, const feature_state& s, std::span<double> out) const noexcept {
+    void extract_all(const dvfs::observation& o, const feature_state& s, std::span<double> out) const noexcept {
         const std::size_t F = num_features();
         const auto chip = summarise(o);
         alignas(64) block f;
@@ -266,7 +266,7 @@ public:
     }
 
     /// Advances the state past observation o (what extract computed becomes the history).
-    void commit(const sim::observation& o, feature_state& s) const noexcept {
+    void commit(const dvfs::observation& o, feature_state& s) const noexcept {
         const auto chip = summarise(o);
         alignas(64) block f;
         for (std::size_t k0 = 0; k0 < num_islands(); k0 += block_width) {
@@ -309,7 +309,7 @@ private:
         }
     }
     /// The 8 base signals of the block at k0, signal-major (b[j·block_width + i]).
-    void base_block(const sim::observation& o, std::size_t k0, double inv_interval_s, double* b) const noexcept {
+    void base_block(const dvfs::observation& o, std::size_t k0, double inv_interval_s, double* b) const noexcept {
         constexpr std::size_t W = block_width;
         signal_block(o.utilisation, k0, 1.0, b);
         signal_block(o.ipc, k0, 1.0, b + W);
@@ -358,7 +358,7 @@ private:
     }
     /// Means, maxima and minima of the base signals over islands, and the standard deviations of
     /// utilisation, ipc, power and level fraction (finite readings only; NaN when there are none).
-    void spreads(const sim::observation& o, chip_summary& c) const noexcept {
+    void spreads(const dvfs::observation& o, chip_summary& c) const noexcept {
         constexpr std::size_t W = block_width;
         std::array<double, num_base> sum{}, sq{}, cnt{}, mx, mn;
         mx.fill(-std::numeric_limits<double>::infinity());

@@ -10,7 +10,7 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::policy {
 
@@ -44,10 +44,10 @@ public:
     [[nodiscard]] const std::vector<std::size_t>& levels_per_island() const noexcept { return num_levels_; }
 
     void reset() noexcept {}
-    void act(const sim::observation&, sim::action& a) const noexcept {
+    void act(const dvfs::observation&, dvfs::action& a) const noexcept {
         for (std::size_t k = 0; k < std::min(a.size(), levels_.size()); ++k) a[k] = levels_[k];
     }
-    void probabilities(const sim::observation&, std::span<double> out) const noexcept {
+    void probabilities(const dvfs::observation&, std::span<double> out) const noexcept {
         for (std::size_t k = 0; k < levels_.size(); ++k)
             for (std::size_t l = 0; l < lmax_; ++l)
                 if (k * lmax_ + l < out.size()) out[k * lmax_ + l] = l == levels_[k] ? 1.0 : 0.0;

@@ -17,7 +17,7 @@
 #include <l2s/core/error.hpp>
 #include <l2s/detail/lanes.hpp>
 #include <l2s/policy/feature_map.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::policy {
 
@@ -134,7 +134,7 @@ public:
 
     /// Writes argmax_l p_k(l | obs) into a[k] for every island k < min(K, a.size()) and advances the
     /// feature history. Never allocates; a is not resized (size it to K once).
-    void act(const sim::observation& o, sim::action& a) noexcept {
+    void act(const dvfs::observation& o, dvfs::action& a) noexcept {
         std::size_t bad = 0;  // added to the shared counter once per decision
         for_each_block(o, [&](std::size_t k0, const double* raw, const Scalar* z, std::size_t n) {
             layout_.features.commit_block(raw, k0, state_);  // this block's history is not read again this call
@@ -172,11 +172,11 @@ public:
 
     /// Advances the feature history past o without deciding (what act does besides the model): for hosts
     /// that read probabilities() and decide elsewhere, e.g. online::uaol_policy. Never allocates.
-    void advance(const sim::observation& o) noexcept { layout_.features.commit(o, state_); }
+    void advance(const dvfs::observation& o) noexcept { layout_.features.commit(o, state_); }
 
     /// Writes K × L_max probabilities, island-major (out[k·L_max + l]), zero beyond L_k; uses but does not
     /// advance the feature history. Writes only what fits in out.
-    void probabilities(const sim::observation& o, std::span<double> out) const noexcept {
+    void probabilities(const dvfs::observation& o, std::span<double> out) const noexcept {
         std::size_t bad = 0;
         const auto write = [&](std::size_t k, Scalar* p, bool logits) {
             const std::size_t L = num_levels(k);
@@ -213,14 +213,14 @@ public:
     /// Raw (unscaled) features of every island for o under the current history, island-major
     /// (out[k·F + f], F = num_features()): a decision's input captured before the history moves on, for
     /// sgd_step_raw and feature_probabilities later. Writes only whole islands that fit. Never allocates.
-    void raw_features(const sim::observation& o, std::span<double> out) const noexcept {
+    void raw_features(const dvfs::observation& o, std::span<double> out) const noexcept {
         layout_.features.extract_all(o, state_, out);
     }
     /// Scaled features of island k for raw features (F values) (for training steps on stored inputs).
     void scale_features(std::span<const double> raw, std::span<Scalar> z) const noexcept { scale(raw.data(), z.data()); }
 
     /// Scaled features of island k for obs given the current history (for tests and tools).
-    void scaled_features(const sim::observation& o, std::size_t k, std::span<Scalar> z) const noexcept {
+    void scaled_features(const dvfs::observation& o, std::size_t k, std::span<Scalar> z) const noexcept {
         std::array<double, feature_map::max_features> raw;
         layout_.features.extract(o, state_, layout_.features.summarise(o), k, raw);
         scale(raw.data(), z.data());
@@ -265,7 +265,7 @@ private:
     /// and scaled features, feature-major (z[f·block_w + i]), under the current history; adds clamped inputs of
     /// real islands to bad.
     template <class Fn>
-    void for_each_block(const sim::observation& o, Fn&& fn, std::size_t& bad) const noexcept {
+    void for_each_block(const dvfs::observation& o, Fn&& fn, std::size_t& bad) const noexcept {
         const auto chip = layout_.features.summarise(o);
         alignas(64) feature_map::block raw;
         alignas(64) std::array<Scalar, feature_map::max_features * block_w> z;

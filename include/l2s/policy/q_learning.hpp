@@ -12,7 +12,7 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::policy {
 
@@ -83,7 +83,7 @@ public:
     void set_greedy(bool greedy) noexcept { greedy_ = greedy; }
 
     /// State index of island k in observation o: ((util·4 + ipc)·3 + mem)·L_k + level.
-    [[nodiscard]] std::size_t state_of(const sim::observation& o, std::size_t k) const noexcept {
+    [[nodiscard]] std::size_t state_of(const dvfs::observation& o, std::size_t k) const noexcept {
         const auto bucket = [](const auto& edges, double x) {
             return static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), std::isfinite(x) ? x : 0.0) - edges.begin());
         };
@@ -107,7 +107,7 @@ public:
     }
 
     /// ε-greedy level change per island from the observation of the last interval.
-    void act(const sim::observation& o, sim::action& a) {
+    void act(const dvfs::observation& o, dvfs::action& a) {
         std::uniform_real_distribution<double> u(0.0, 1.0);
         for (std::size_t k = 0; k < levels_.size() && k < a.size(); ++k) {
             const std::size_t s = state_of(o, k);
@@ -123,7 +123,7 @@ public:
     }
 
     /// Q update from the step's outcome; o is the observation after the step (the next state).
-    void observe(const sim::observation& o, const sim::action& /*a*/, const sim::step_outcome& r) {
+    void observe(const dvfs::observation& o, const dvfs::action& /*a*/, const dvfs::step_outcome& r) {
         if (!pending_) return;
         pending_ = false;
         const double t = r.time_s > 0.0 ? r.time_s : o.interval_time_s;

@@ -70,7 +70,7 @@ public:
     /// by online::uaol_policy to adapt): for island k on head h, W_h −= lr (p − e_y) zᵀ and b_h −= lr (p − e_y),
     /// with z the scaled features under the current history. Islands sharing a head each contribute a step.
     /// Allocation-free; the saved heads() follow. Labels beyond L_k or a wrong count are ignored (no step).
-    void sgd_step(const sim::observation& o, std::span<const level_t> labels, double lr) noexcept {
+    void sgd_step(const dvfs::observation& o, std::span<const level_t> labels, double lr) noexcept {
         if (!valid_step(labels, lr)) return;
         std::array<Scalar, feature_map::max_features> z;
         for (std::size_t k = 0; k < this->num_islands(); ++k) {

@@ -11,8 +11,8 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/sim/concepts.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/concepts.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::problems {
 
@@ -95,14 +95,14 @@ public:
     [[nodiscard]] const std::vector<double>& interval_times_s() const noexcept { return interval_time_s_; }
 
     /// Scores the whole sequence y (T × K levels).
-    sim::sequence_score evaluate(const vf_sequence& y) {
+    dvfs::sequence_score evaluate(const vf_sequence& y) {
         check(y, "evaluate");
         return run(y, 0);
     }
 
     /// Scores y assuming it equals the previously evaluated sequence before interval t0 (t0 ≤ T).
     /// Without a previous evaluation it evaluates from the start.
-    sim::sequence_score reevaluate(const vf_sequence& y, std::size_t t0) {
+    dvfs::sequence_score reevaluate(const vf_sequence& y, std::size_t t0) {
         check(y, "reevaluate");
         if (t0 > cfg_.intervals)
             throw invalid_argument("l2s::problems::vf_toy::reevaluate: t0 = " + std::to_string(t0) + " > T = " +
@@ -133,7 +133,7 @@ private:
         return cfg_.volt_min + (cfg_.volt_max - cfg_.volt_min) * l / static_cast<double>(cfg_.levels - 1);
     }
 
-    sim::sequence_score run(const vf_sequence& y, std::size_t t0) {
+    dvfs::sequence_score run(const vf_sequence& y, std::size_t t0) {
         const std::size_t T = cfg_.intervals, K = cfg_.islands;
         prefix_state s = prefix_[t0];
         for (std::size_t t = t0; t < T; ++t) {

@@ -98,7 +98,7 @@ private:
         auto tell = [&](const vf_sequence& y) {
             const ranked r = ctx.score(y);
             if (r.violation == ranked{}.violation) return;  // budget spent
-            const sim::sequence_score& s = ctx.last_score();
+            const dvfs::sequence_score& s = ctx.last_score();
             const double f = -std::log(std::max(r.value, std::numeric_limits<double>::min()));
             const double g = s.time_s / ((1.0 + obj.max_slowdown) * ctx.reference_time_s()) - 1.0 +
                              std::max(0.0, (s.peak_temp_c - obj.t_max_c) / std::max(std::abs(obj.t_max_c), 1.0));

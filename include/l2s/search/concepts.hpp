@@ -11,8 +11,8 @@
 
 #include <l2s/core/checks.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/sim/concepts.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/concepts.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::search {
 
@@ -46,7 +46,7 @@ struct objective {
     }
 
     /// The metric value of a score (no constraints).
-    [[nodiscard]] double value(const sim::sequence_score& s) const noexcept {
+    [[nodiscard]] double value(const dvfs::sequence_score& s) const noexcept {
         switch (kind) {
             case metric::edp: return s.edp();
             case metric::ed2p: return s.ed2p();
@@ -83,7 +83,7 @@ struct ranked {
 
 /// Ranks a score against the reference (all-max) time. Violation = relative excess time over the allowed
 /// time + relative excess peak temperature over T_max.
-[[nodiscard]] inline ranked rank(const objective& obj, const sim::sequence_score& s, double reference_time_s) noexcept {
+[[nodiscard]] inline ranked rank(const objective& obj, const dvfs::sequence_score& s, double reference_time_s) noexcept {
     const double allowed_s = (1.0 + obj.max_slowdown) * reference_time_s;
     const double v_time = std::max(0.0, s.time_s / allowed_s - 1.0);
     const double v_temp = std::max(0.0, (s.peak_temp_c - obj.t_max_c) / std::max(std::abs(obj.t_max_c), 1.0));
@@ -103,8 +103,8 @@ enum class stop_reason : std::uint8_t { completed, evaluation_budget, time_budge
 /// Outcome of a search.
 struct search_result {
     vf_sequence best;                 ///< the best sequence found (lexicographic order)
-    sim::sequence_score score;        ///< its score
-    sim::sequence_score reference;    ///< score of the all-max sequence
+    dvfs::sequence_score score;        ///< its score
+    dvfs::sequence_score reference;    ///< score of the all-max sequence
     double value = 0.0;               ///< objective value of best
     double violation = 0.0;           ///< 0 when feasible
     bool feasible = false;            ///< best meets both constraints

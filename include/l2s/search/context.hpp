@@ -17,8 +17,8 @@ namespace l2s::search {
 /// Scores y with `ev.reevaluate(y, t0)` when the evaluator has it (y must equal the previously evaluated
 /// sequence before t0), else with `ev.evaluate(y)`.
 template <Evaluator Ev>
-sim::sequence_score evaluate_from(Ev& ev, const vf_sequence& y, std::size_t t0) {
-    if constexpr (requires { { ev.reevaluate(y, t0) } -> std::convertible_to<sim::sequence_score>; })
+dvfs::sequence_score evaluate_from(Ev& ev, const vf_sequence& y, std::size_t t0) {
+    if constexpr (requires { { ev.reevaluate(y, t0) } -> std::convertible_to<dvfs::sequence_score>; })
         return ev.reevaluate(y, t0);
     else
         return ev.evaluate(y);
@@ -126,7 +126,7 @@ public:
     }
 
     /// Score of the last evaluated sequence.
-    [[nodiscard]] const sim::sequence_score& last_score() const noexcept { return last_score_; }
+    [[nodiscard]] const dvfs::sequence_score& last_score() const noexcept { return last_score_; }
 
     /// Ends one iteration of the strategy (a pass, a beam step, a round): notifies on_iteration.
     void iteration_done() {
@@ -180,7 +180,7 @@ private:
     std::tuple<Obs&...> obs_;
     std::chrono::steady_clock::time_point start_;
     vf_sequence last_, best_;
-    sim::sequence_score reference_, last_score_, best_score_;
+    dvfs::sequence_score reference_, last_score_, best_score_;
     ranked last_rank_, best_rank_;
     std::size_t evaluations_ = 0, iteration_ = 0;
     stop_reason reason_ = stop_reason::completed;

@@ -47,7 +47,7 @@ vf_sequence greedy_construct(Ctx& ctx, std::size_t sweeps) {
         cum_ref_s += ref_dt[t];
         // Slack accounting: the prefix up to t may use p × (all-max time of intervals 0..t) extra time.
         const double allowed_s = ctx.reference_time_s() + obj.max_slowdown * cum_ref_s;
-        auto local_rank = [&](const sim::sequence_score& s) {
+        auto local_rank = [&](const dvfs::sequence_score& s) {
             const double v = std::max(0.0, s.time_s / allowed_s - 1.0) +
                              std::max(0.0, (s.peak_temp_c - obj.t_max_c) / std::max(std::abs(obj.t_max_c), 1.0));
             return ranked{obj.value(s), v > 1e-12 ? v : 0.0};

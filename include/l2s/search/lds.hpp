@@ -80,7 +80,7 @@ probability_table rollout_probabilities(P& policy, E& env, std::size_t intervals
         for (std::size_t k = 0; k < K; ++k)
             std::copy_n(buf.begin() + static_cast<std::ptrdiff_t>(k * L), L, table.at(t, k).begin());
         policy.act(*obs, a);
-        const sim::step_outcome out = env.step(a);
+        const dvfs::step_outcome out = env.step(a);
         obs = &env.observe();
         if (out.done) break;
     }

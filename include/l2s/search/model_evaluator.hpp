@@ -16,8 +16,8 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/sim/concepts.hpp>
-#include <l2s/sim/observation.hpp>
+#include <l2s/dvfs/concepts.hpp>
+#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::search {
 
@@ -35,10 +35,10 @@ struct linear_thermal_model {
 /// One measured interval for fitting: the observation describing its work (see model_evaluator), the
 /// temperature at its start, the action taken and the observation measured at its end.
 struct model_sample {
-    const sim::observation* work = nullptr;
-    const sim::observation* before = nullptr;  ///< its temp_c is the start temperature
-    const sim::action* action = nullptr;
-    const sim::observation* after = nullptr;
+    const dvfs::observation* work = nullptr;
+    const dvfs::observation* before = nullptr;  ///< its temp_c is the start temperature
+    const dvfs::action* action = nullptr;
+    const dvfs::observation* after = nullptr;
 };
 
 /// Tunables of model_evaluator.  @see docs/l2s.md#model_evaluator
@@ -87,7 +87,7 @@ struct model_evaluator_config {
 /// `before`, as model_evaluator will ask it. Returns the number of samples used.
 template <class M>
 std::size_t train_models(M& model, std::span<const model_sample> samples) {
-    sim::observation x;
+    dvfs::observation x;
     for (const auto& s : samples) {
         x = *s.work;
         x.temp_c = s.before->temp_c;
@@ -110,7 +110,7 @@ class model_evaluator {
 public:
     using config = model_evaluator_config;
 
-    model_evaluator(std::vector<sim::observation> work, M model, std::vector<std::size_t> levels_per_island,
+    model_evaluator(std::vector<dvfs::observation> work, M model, std::vector<std::size_t> levels_per_island,
                     linear_thermal_model thermal, config cfg = {})
         : work_(std::move(work)), model_(std::move(model)), levels_(std::move(levels_per_island)),
           thermal_(std::move(thermal)), cfg_(std::move(cfg)) {
@@ -150,7 +150,7 @@ public:
 
     /// Predicted metrics of y (T × K levels). Throws dimension_mismatch or invalid_argument on a wrongly
     /// shaped sequence or an out-of-range level, before predicting anything.
-    [[nodiscard]] sim::sequence_score evaluate(const vf_sequence& y) {
+    [[nodiscard]] dvfs::sequence_score evaluate(const vf_sequence& y) {
         const std::size_t T = num_intervals(), K = num_islands();
         if (y.dimension() != 2 || y.shape()[0] != T || y.shape()[1] != K)
             throw dimension_mismatch(std::string(who) + "::evaluate: sequence must be " + std::to_string(T) + " x " +
@@ -160,7 +160,7 @@ public:
                 if (y(t, k) >= levels_[k])
                     throw invalid_argument(std::string(who) + "::evaluate: level " + std::to_string(y(t, k)) +
                                            " at (" + std::to_string(t) + ", " + std::to_string(k) + ") is out of range");
-        sim::sequence_score s;
+        dvfs::sequence_score s;
         std::copy(cfg_.initial_temp_c.begin(), cfg_.initial_temp_c.end(), temp_.begin());
         s.peak_temp_c = *std::max_element(temp_.begin(), temp_.end());
         for (std::size_t t = 0; t < T; ++t) {
@@ -168,7 +168,7 @@ public:
             double span = 0.0;
             for (std::size_t k = 0; k < K; ++k) {
                 const level_t l = y(t, k);
-                const sim::power_time pt = model_.estimate(scratch_, k, l);
+                const dvfs::power_time pt = model_.estimate(scratch_, k, l);
                 const bool change = t > 0 && y(t - 1, k) != l;
                 s.transitions += change ? 1 : 0;
                 time_[k] = std::max(0.0, pt.time_s) + (change ? cfg_.transition_latency_s[k] : 0.0);
@@ -192,7 +192,7 @@ private:
     static constexpr const char* who = "l2s::search::model_evaluator";
 
     /// The work features of interval t with the predicted temperatures (no allocation: sizes match).
-    void copy_work(const sim::observation& w) {
+    void copy_work(const dvfs::observation& w) {
         scratch_.ipc = w.ipc;
         scratch_.mem_per_instr = w.mem_per_instr;
         scratch_.mem_per_s = w.mem_per_s;
@@ -205,12 +205,12 @@ private:
         std::copy(temp_.begin(), temp_.end(), scratch_.temp_c.begin());
     }
 
-    std::vector<sim::observation> work_;
+    std::vector<dvfs::observation> work_;
     M model_;
     std::vector<std::size_t> levels_;
     linear_thermal_model thermal_;
     config cfg_;
-    sim::observation scratch_;
+    dvfs::observation scratch_;
     std::vector<double> temp_, power_, time_;
 };
 

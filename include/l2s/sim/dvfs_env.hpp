@@ -10,7 +10,7 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/sim/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/observation.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/simulator.hpp>

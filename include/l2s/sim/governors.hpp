@@ -24,7 +24,7 @@
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/detail/xtensor_compat.hpp>
-#include <l2s/sim/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/observation.hpp>
 #include <l2s/sim/platform.hpp>
 
@@ -476,7 +476,7 @@ struct governor_policy_config {
 /// schedutil's util is its frequency-invariant form busy · f/f_max · capacity, and a CPU "entered idle" if
 /// it was not busy for the whole sample. All CPUs of an island see the busiest core's reading, so a shared
 /// policy follows its busiest CPU as in the kernel. Models PolicyFor<E> for any environment whose
-/// observation is sim::observation and whose action is sim::action.  @see docs/governors.md#adapter
+/// observation is dvfs::observation and whose action is dvfs::action.  @see docs/governors.md#adapter
 class governor_policy {
 public:
     using config = governor_policy_config;

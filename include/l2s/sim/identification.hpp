@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
-// l2s/online/identification.hpp: system identification of runtime power/time models on a simulator.
+// l2s/sim/identification.hpp: system identification of runtime power/time models on a simulator.
 #pragma once
 #include <cstddef>
 #include <random>
 
 #include <l2s/core/types.hpp>
-#include <l2s/online/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/observation.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/simulator.hpp>
 
-namespace l2s::online {
+namespace l2s::sim {
 
 /// System identification: runs one episode of `sim` with every island at a uniformly random level in every
 /// interval and feeds each interval to model.update(before, action, after). Returns the intervals fed.
@@ -23,12 +23,12 @@ namespace l2s::online {
 template <IntervalLearner Model>
 std::size_t identify(Model& model, const sim::simulator& sim, rng_type& rng) {
     const std::size_t K = sim.num_islands();
-    sim::sim_state s = sim.initial_state();
-    sim::observation before, after;
+    sim_state s = sim.initial_state();
+    observation before, after;
     before.resize(K);
     after.resize(K);
-    sim::sequence_evaluator::initial_observation(sim, before);
-    sim::action a(K);
+    sequence_evaluator::initial_observation(sim, before);
+    action a(K);
     for (std::size_t t = 0; t < sim.num_intervals(); ++t) {
         for (std::size_t k = 0; k < K; ++k)
             a[k] = static_cast<level_t>(std::uniform_int_distribution<std::size_t>(0, sim.num_levels(k) - 1)(rng));
@@ -39,4 +39,4 @@ std::size_t identify(Model& model, const sim::simulator& sim, rng_type& rng) {
     return sim.num_intervals();
 }
 
-}  // namespace l2s::online
+}  // namespace l2s::sim
