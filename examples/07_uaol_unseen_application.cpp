@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <memory>
 
-#include <l2s/experiment.hpp>
+#include <l2s/studies.hpp>
 
 int main() {
     using namespace l2s;
@@ -21,9 +21,9 @@ int main() {
     rng_type rng(3);
     for (const char* app : {"dedup", "barnes"}) {
         sim::sequence_evaluator ev(chip, sim::parsec_workload(app, K, {.intervals = T}));
-        const auto oracle = experiment::detail::oracle(ev, {}, 6000, rng);
+        const auto oracle = studies::detail::oracle(ev, {}, 6000, rng);
         const auto obs = ev.observations(oracle.best);
-        experiment::detail::append_imitation(obs, oracle.best, fm, data);
+        studies::detail::append_imitation(obs, oracle.best, fm, data);
         calib.insert(calib.end(), obs.begin(), obs.end());
         labels.insert(labels.end(), oracle.best.begin(), oracle.best.end());
         for (std::size_t t = 0; t + 1 < T; ++t)

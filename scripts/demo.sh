@@ -7,4 +7,4 @@ build="${L2S_BUILD_DIR:-$L2S_ROOT/build/demo}"
 l2s_configure "$build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
   -DL2S_BUILD_TESTS=OFF -DL2S_BUILD_EXAMPLES=ON
 cmake --build "$build" -j "$L2S_JOBS" --target l2s_demo
-"$build/examples/l2s_demo" "$@"
+"$build/apps/demo/l2s_demo" "$@"

@@ -11,4 +11,4 @@ cmake --build "$build" -j "$L2S_JOBS" --target l2s_cli
 mkdir -p "$L2S_ROOT/out/study"
 cfg="$L2S_ROOT/out/study/config.json"
 printf '{"intervals": %s, "evaluations": %s}\n' "${1:-100}" "${2:-20000}" > "$cfg"
-"$build/tools/l2s" study "$cfg" --out "$L2S_ROOT/out/study"
+"$build/apps/cli/l2s" study "$cfg" --out "$L2S_ROOT/out/study"

@@ -14,5 +14,5 @@ for app in dedup facesim freqmine streamcluster barnes fmm radiosity raytrace wa
   cfg="$L2S_ROOT/out/loo/$app.json"
   printf '{"held_out": "%s", "intervals": %s, "oracle_evaluations": %s}\n' "$app" "$T" "$E" > "$cfg"
   echo "== held out: $app"
-  "$build/tools/l2s" evaluate "$cfg" --out "$L2S_ROOT/out/loo/$app" 2>/dev/null
+  "$build/apps/cli/l2s" evaluate "$cfg" --out "$L2S_ROOT/out/loo/$app" 2>/dev/null
 done

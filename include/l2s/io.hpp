@@ -3,7 +3,6 @@
 #pragma once
 #include <l2s/io/armpm.hpp>
 #include <l2s/io/bo.hpp>
-#include <l2s/io/experiment.hpp>
 #include <l2s/io/gp.hpp>
 #include <l2s/io/json_util.hpp>
 #include <l2s/io/platform.hpp>

@@ -6,7 +6,6 @@
 #include <l2s/bo.hpp>
 #include <l2s/concepts.hpp>
 #include <l2s/core.hpp>
-#include <l2s/experiment.hpp>
 #include <l2s/gp.hpp>
 #include <l2s/kernel.hpp>
 #include <l2s/learn.hpp>

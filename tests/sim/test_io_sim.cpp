@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include <l2s/io/experiment.hpp>
+#include <l2s/studies/json.hpp>
 #include <l2s/io/platform.hpp>
 #include <l2s/io/trace.hpp>
 #include <l2s/io/workload.hpp>
@@ -258,12 +258,12 @@ TEST_CASE("io scenario specs: a workload file in an experiment file; exactly one
     const auto w = sim::parsec_workload("dedup", 4, {.intervals = 20});
     io::save_workload(w, file);
     using nlohmann::json;
-    const auto loaded = io::workload_spec_from_json(json{{"file", file.string()}}, "scenario.workload", 4, 200, 1);
+    const auto loaded = studies::workload_spec_from_json(json{{"file", file.string()}}, "scenario.workload", 4, 200, 1);
     CHECK(io::workload_to_json(loaded) == io::workload_to_json(w));
     CHECK(loaded.num_intervals() == 20);  // the file's own length, not the scenario's intervals
-    CHECK_THROWS_WITH_AS((void)io::workload_spec_from_json(json{{"file", file.string()}}, "scenario.workload", 16, 200, 1),
+    CHECK_THROWS_WITH_AS((void)studies::workload_spec_from_json(json{{"file", file.string()}}, "scenario.workload", 16, 200, 1),
                          doctest::Contains("scenario.workload.file: "), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::workload_spec_from_json(json{{"file", file.string()}, {"parsec", "dedup"}}, "scenario.workload", 4, 200, 1),
+    CHECK_THROWS_WITH_AS((void)studies::workload_spec_from_json(json{{"file", file.string()}, {"parsec", "dedup"}}, "scenario.workload", 4, 200, 1),
                          doctest::Contains("exactly one of"), invalid_config);
     std::filesystem::remove(file);
 }

@@ -89,4 +89,8 @@ private:
 
 }  // namespace detail
 
+/// The strict JSON reader of every io loader, public for applications that read their own files by the same
+/// rules (unknown keys and ill-typed values rejected by name).
+using detail::strict_reader;
+
 }  // namespace l2s::io

@@ -1,4 +1,4 @@
-// tools/l2s.cpp: the l2s command-line tool. Subcommands simulate, search, train, adapt and evaluate, each
+// apps/cli/l2s.cpp: the l2s command-line tool. Subcommands simulate, search, train, adapt and evaluate, each
 // driven by a JSON experiment file (schemas in docs/cli.md); `l2s <subcommand> --help` describes each.
 #include <cstdio>
 #include <cstring>
@@ -9,8 +9,8 @@
 #include <sstream>
 #include <string>
 
-#include <l2s/experiment.hpp>
-#include <l2s/io/experiment.hpp>
+#include <l2s/studies.hpp>
+#include <l2s/studies/json.hpp>
 #include <l2s/io/policy.hpp>
 #include <l2s/l2s.hpp>
 
@@ -93,7 +93,7 @@ dvfs::sequence_score run_and_report(const std::string& name, sim::dvfs_env& env,
 
 int cmd_simulate(const json& j, const std::string& out) {
     io::detail::strict_reader r(j, "simulate", "l2s simulate");
-    const auto sc = io::scenario_from(r, "simulate");
+    const auto sc = studies::scenario_from(r, "simulate");
     std::vector<std::string> governors;
     r.get("governors", governors);
     const json* pol = r.child("policy");
@@ -105,7 +105,7 @@ int cmd_simulate(const json& j, const std::string& out) {
     std::printf("%s on %s: %zu islands, %zu intervals\n", sc.workload.name.c_str(), sc.platform.name.c_str(),
                 sc.platform.num_islands(), sim->num_intervals());
     for (const auto& g : governors) {
-        sim::governor_policy gov(sim::cpufreq_policies(sc.platform), {.kind = experiment::loo_config::governor_kind_of(g)});
+        sim::governor_policy gov(sim::cpufreq_policies(sc.platform), {.kind = studies::loo_config::governor_kind_of(g)});
         (void)run_and_report(g, env, ev, gov, rng, out);
     }
     if (pol) {
@@ -118,9 +118,9 @@ int cmd_simulate(const json& j, const std::string& out) {
 
 int cmd_search(const json& j, const std::string& out) {
     io::detail::strict_reader r(j, "search", "l2s search");
-    const auto sc = io::scenario_from(r, "search");
+    const auto sc = studies::scenario_from(r, "search");
     search::objective obj;
-    if (const auto* o = r.child("objective")) obj = io::objective_from_json(*o, "search.objective");
+    if (const auto* o = r.child("objective")) obj = studies::objective_from_json(*o, "search.objective");
     std::string strategy = "greedy";
     std::size_t evaluations = 20000, beam_width = 16;
     r.get("strategy", strategy);
@@ -149,7 +149,7 @@ int cmd_search(const json& j, const std::string& out) {
     std::printf("%zu evaluations in %.2f s; %s\n", res.evaluations, res.time_s,
                 res.feasible ? "feasible" : res.infeasibility.c_str());
     if (!out.empty()) {
-        io::json_util::write_file(io::search_result_to_json(res, true), out, "l2s search", -1);
+        io::json_util::write_file(studies::search_result_to_json(res, true), out, "l2s search", -1);
         std::printf("wrote %s\n", out.c_str());
     }
     return res.feasible ? 0 : 3;
@@ -165,10 +165,10 @@ learn::dataset oracle_data(const sim::platform& chip, const std::vector<std::str
     rng_type rng(seed);
     for (std::size_t i = 0; i < apps.size(); ++i) {
         sim::sequence_evaluator ev(chip, sim::parsec_workload(apps[i], chip.num_islands(), {.intervals = T, .seed = seed + 1000 * i}));
-        const auto o = experiment::detail::oracle(ev, obj, evaluations, rng);
+        const auto o = studies::detail::oracle(ev, obj, evaluations, rng);
         std::printf("oracle %-15s EDP %.4g (all-max %.4g), slowdown %+.2f%%\n", apps[i].c_str(), o.score.edp(),
                     o.reference.edp(), 100.0 * o.score.slowdown(o.reference.time_s));
-        experiment::detail::append_imitation(ev.observations(o.best), o.best, fm, d);
+        studies::detail::append_imitation(ev.observations(o.best), o.best, fm, d);
     }
     return d;
 }
@@ -190,9 +190,9 @@ int cmd_train(const json& j, const std::string& out) {
     r.get_named("features", features.set, policy::feature_set_names);
     const auto* hid = r.child("hidden");
     search::objective obj;
-    if (const auto* o = r.child("objective")) obj = io::objective_from_json(*o, "train.objective");
+    if (const auto* o = r.child("objective")) obj = studies::objective_from_json(*o, "train.objective");
     const auto* p = r.child("platform");
-    const sim::platform chip = p ? io::platform_spec_from_json(*p, "train.platform") : sim::builtin_platform("sniper_manycore");
+    const sim::platform chip = p ? studies::platform_spec_from_json(*p, "train.platform") : sim::builtin_platform("sniper_manycore");
     r.finish();
     std::vector<std::size_t> hidden{20, 20};
     if (hid) {
@@ -240,10 +240,10 @@ int cmd_train(const json& j, const std::string& out) {
 
 int cmd_adapt(const json& j, const std::string& out) {
     io::detail::strict_reader r(j, "adapt", "l2s adapt");
-    const auto sc = io::scenario_from(r, "adapt");
+    const auto sc = studies::scenario_from(r, "adapt");
     std::string file;
     std::vector<std::string> calib_apps{"dedup", "barnes"};
-    const experiment::loo_config defaults;  // the UaOL settings of the leave-one-out experiment
+    const studies::loo_config defaults;  // the UaOL settings of the leave-one-out experiment
     double alpha = defaults.uaol_alpha, quantile = defaults.uaol_gate_quantile, lr = defaults.uaol_learning_rate;
     std::size_t budget = defaults.uaol_budget, evaluations = 20000;
     r.get("policy_file", file);
@@ -276,7 +276,7 @@ int cmd_adapt(const json& j, const std::string& out) {
             chip, sim::parsec_workload(calib_apps[i], K, {.intervals = T, .seed = sc.seed + 7 * i}));
         (void)sim::identify(uaol.model(), *seen, rng);
         sim::sequence_evaluator ev(seen);
-        const auto o = experiment::detail::oracle(ev, {}, evaluations, rng);
+        const auto o = studies::detail::oracle(ev, {}, evaluations, rng);
         const auto obs = ev.observations(o.best);
         cal.insert(cal.end(), obs.begin(), obs.end());
         labels.insert(labels.end(), o.best.begin(), o.best.end());
@@ -293,26 +293,26 @@ int cmd_adapt(const json& j, const std::string& out) {
 }
 
 int cmd_evaluate(const json& j, const std::string& out) {
-    const auto cfg = io::loo_config_from_json(j, "evaluate");
-    const auto res = experiment::leave_one_out(cfg, [](const std::string& s) { std::fprintf(stderr, "  %s\n", s.c_str()); });
-    io::write_loo_table(std::cout, res);
+    const auto cfg = studies::loo_config_from_json(j, "evaluate");
+    const auto res = studies::leave_one_out(cfg, [](const std::string& s) { std::fprintf(stderr, "  %s\n", s.c_str()); });
+    studies::write_loo_table(std::cout, res);
     if (!out.empty()) {
-        const auto files = io::write_loo_outputs(res, out);
+        const auto files = studies::write_loo_outputs(res, out);
         std::printf("wrote %zu files to %s\n", files.size(), out.c_str());
     }
     return 0;
 }
 
 int cmd_study(const json& j, const std::string& out) {
-    const auto cfg = io::study_config_from_json(j, "study");
-    const auto res = experiment::l2s_study(cfg, [](const std::string& s) { std::fprintf(stderr, "  %s\n", s.c_str()); });
-    io::write_study_table(std::cout, res);
+    const auto cfg = studies::study_config_from_json(j, "study");
+    const auto res = studies::l2s_study(cfg, [](const std::string& s) { std::fprintf(stderr, "  %s\n", s.c_str()); });
+    studies::write_study_table(std::cout, res);
     std::printf("study took %.1f s\n", res.seconds);
     if (!out.empty()) {
         std::filesystem::create_directories(out);
-        io::json_util::write_file(io::study_result_to_json(res), std::filesystem::path(out) / "study.json", "l2s study");
+        io::json_util::write_file(studies::study_result_to_json(res), std::filesystem::path(out) / "study.json", "l2s study");
         std::ofstream table(std::filesystem::path(out) / "study.txt");
-        io::write_study_table(table, res);
+        studies::write_study_table(table, res);
         if (!table) throw io_error("l2s study: cannot write " + out);
         std::printf("wrote study.json and study.txt to %s\n", out.c_str());
     }
@@ -351,7 +351,7 @@ const std::map<std::string, command>& commands() {
         {"evaluate",
          {"the leave-one-out comparison (governors, L2S, UaOL, oracle)",
           "l2s evaluate CONFIG.json [--out DIR]\n"
-          "  keys: as experiment::loo_config (docs/results.md#loo_config): platform, applications, held_out,\n"
+          "  keys: as studies::loo_config (docs/results.md#loo_config): platform, applications, held_out,\n"
           "        intervals, seed, objective, oracle_evaluations, softmax_l2, features, uaol_alpha, uaol_gate_quantile,\n"
           "        uaol_budget, uaol_learning_rate, uaol_calibration, uaol_models,\n"
           "        uaol_model_pretraining, uaol_budget_guard, uaol_widen_infeasible, uaol_accounting,\n"
@@ -360,7 +360,7 @@ const std::map<std::string, command>& commands() {
         {"study",
          {"the L2S study across platforms (oracles per strategy, baselines, learned policies)",
           "l2s study CONFIG.json [--out DIR]\n"
-          "  keys: as experiment::study_config (docs/results.md#study_config): platforms, applications, held_out,\n"
+          "  keys: as studies::study_config (docs/results.md#study_config): platforms, applications, held_out,\n"
           "        mixes, intervals, seed, objective, strategies, evaluations, bo_guided_rounds, softmax_l2, features,\n"
           "        q_learning_episodes, dtm\n"
           "  --out DIR writes study.json and study.txt",

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// l2s/experiment/runs.hpp: what the experiments share: a policy's run on a workload, the oracle search,
+// l2s/studies/runs.hpp: what the experiments share: a policy's run on a workload, the oracle search,
 // imitation data from an oracle sequence, timed policy rollouts.
 #pragma once
 #include <chrono>
@@ -19,7 +19,7 @@
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/trace.hpp>
 
-namespace l2s::experiment {
+namespace l2s::studies {
 
 /// One policy's run on one workload.
 struct policy_run {
@@ -115,4 +115,4 @@ inline double window_edp(const sim::trace& tr, std::size_t a, std::size_t b) {
 
 }  // namespace detail
 
-}  // namespace l2s::experiment
+}  // namespace l2s::studies

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// l2s/io/experiment.hpp: experiment configs from JSON (strict: unknown or ill-typed keys are rejected by
+// l2s/studies/json.hpp: experiment configs from JSON (strict: unknown or ill-typed keys are rejected by
 // name) and results to JSON, tables and plots.  @see docs/cli.md#experiment-files
 #pragma once
 #include <cstdio>
@@ -12,14 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include <l2s/core/error.hpp>
-#include <l2s/experiment/l2s_study.hpp>
-#include <l2s/experiment/leave_one_out.hpp>
+#include <l2s/studies/l2s_study.hpp>
+#include <l2s/studies/leave_one_out.hpp>
 #include <l2s/io/detail/strict_reader.hpp>
 #include <l2s/io/platform.hpp>
 #include <l2s/io/trace.hpp>
 #include <l2s/io/workload.hpp>
 
-namespace l2s::io {
+namespace l2s::studies {
 
 /// A platform and a workload on it, read from JSON:
 ///   "platform": "<built-in name>" | {"file": path, "opp_table", "total_cores", "cores_per_island", "levels"}
@@ -36,9 +36,9 @@ struct scenario {
 
 [[nodiscard]] inline sim::platform platform_spec_from_json(const nlohmann::json& j, const std::string& path) {
     if (j.is_string()) return sim::builtin_platform(j.get<std::string>());
-    detail::strict_reader r(j, path, "l2s::io::platform_spec_from_json");
+    io::strict_reader r(j, path, "l2s::studies::platform_spec_from_json");
     std::string file;
-    platform_options o;
+    io::platform_options o;
     r.get("file", file);
     r.get("opp_table", o.opp_table);
     r.get("total_cores", o.total_cores);
@@ -46,13 +46,13 @@ struct scenario {
     r.get("levels", o.levels);
     r.finish();
     if (file.empty()) r.fail(path + ".file", "missing");
-    return load_platform(file, o);
+    return io::load_platform(file, o);
 }
 
 [[nodiscard]] inline sim::workload workload_spec_from_json(const nlohmann::json& j, const std::string& path, std::size_t K,
                                                            std::size_t T, std::uint64_t seed) {
     if (j.is_string()) return sim::parsec_workload(j.get<std::string>(), K, {.intervals = T, .seed = seed});
-    detail::strict_reader r(j, path, "l2s::io::workload_spec_from_json");
+    io::strict_reader r(j, path, "l2s::studies::workload_spec_from_json");
     std::string parsec, synthetic, file;
     sim::parsec_options po;
     po.intervals = T;
@@ -71,7 +71,7 @@ struct scenario {
     if (int(!parsec.empty()) + int(!synthetic.empty()) + int(!file.empty()) != 1)
         r.fail(path, "needs exactly one of \"parsec\", \"synthetic\" and \"file\"");
     if (!file.empty()) {
-        auto w = load_workload(file);
+        auto w = io::load_workload(file);
         if (w.num_islands() != K)
             r.fail(path + ".file", file + " has " + std::to_string(w.num_islands()) + " island programs, the platform " +
                                        std::to_string(K) + " islands");
@@ -89,7 +89,7 @@ struct scenario {
 }
 
 /// Reads platform, workload, intervals and seed from r (see scenario).
-[[nodiscard]] inline scenario scenario_from(detail::strict_reader& r, const std::string& path) {
+[[nodiscard]] inline scenario scenario_from(io::strict_reader& r, const std::string& path) {
     scenario s;
     std::size_t T = 200;
     r.get("intervals", T);
@@ -106,8 +106,8 @@ struct scenario {
 /// Reads the "objective" object: {"kind": "edp"|"ed2p"|"energy"|"energy_thermal", "max_slowdown", "t_max_c",
 /// "thermal_weight", "thermal_reference_c"}.
 [[nodiscard]] inline search::objective objective_from_json(const nlohmann::json& j, const std::string& path = "objective") {
-    const std::string who = "l2s::io::objective_from_json";
-    detail::strict_reader r(j, path, who);
+    const std::string who = "l2s::studies::objective_from_json";
+    io::strict_reader r(j, path, who);
     search::objective o;
     std::string kind = "edp";
     r.get("kind", kind);
@@ -125,10 +125,10 @@ struct scenario {
     return o;
 }
 
-/// Reads a leave-one-out experiment config (every key optional; defaults as in experiment::loo_config).
-[[nodiscard]] inline experiment::loo_config loo_config_from_json(const nlohmann::json& j, const std::string& path = "experiment") {
-    detail::strict_reader r(j, path, "l2s::io::loo_config_from_json");
-    experiment::loo_config c;
+/// Reads a leave-one-out experiment config (every key optional; defaults as in loo_config).
+[[nodiscard]] inline loo_config loo_config_from_json(const nlohmann::json& j, const std::string& path = "experiment") {
+    io::strict_reader r(j, path, "l2s::studies::loo_config_from_json");
+    loo_config c;
     r.get("platform", c.platform);
     r.get("applications", c.applications);
     r.get("held_out", c.held_out);
@@ -157,11 +157,11 @@ struct scenario {
     return c;
 }
 
-/// The configuration of experiment::l2s_study from JSON (keys as the struct's members; "mixes" is a list of
+/// The configuration of studies::l2s_study from JSON (keys as the struct's members; "mixes" is a list of
 /// two-program lists; "dtm": {"critical_temp_c", "hysteresis_k", "throttle_level"}). Strict, then validated.
-[[nodiscard]] inline experiment::study_config study_config_from_json(const nlohmann::json& j, const std::string& path = "study") {
-    detail::strict_reader r(j, path, "l2s::io::study_config_from_json");
-    experiment::study_config c;
+[[nodiscard]] inline study_config study_config_from_json(const nlohmann::json& j, const std::string& path = "study") {
+    io::strict_reader r(j, path, "l2s::studies::study_config_from_json");
+    study_config c;
     r.get("platforms", c.platforms);
     r.get("applications", c.applications);
     r.get("held_out", c.held_out);
@@ -184,7 +184,7 @@ struct scenario {
     r.get_named("features", c.features, policy::feature_set_names);
     r.get("q_learning_episodes", c.q_learning_episodes);
     if (const auto* d = r.child("dtm")) {
-        detail::strict_reader dr(*d, path + ".dtm", "l2s::io::study_config_from_json");
+        io::strict_reader dr(*d, path + ".dtm", "l2s::studies::study_config_from_json");
         dr.get("critical_temp_c", c.dtm.critical_temp_c);
         dr.get("hysteresis_k", c.dtm.hysteresis_k);
         dr.get("throttle_level", c.dtm.throttle_level);
@@ -203,7 +203,7 @@ struct scenario {
 
 /// One policy's episode: its score, name, slowdown, EDP against the oracle, and the mean decision time when
 /// asked (the one part that differs between runs).
-[[nodiscard]] inline nlohmann::json policy_run_to_json(const experiment::policy_run& run, bool with_latency) {
+[[nodiscard]] inline nlohmann::json policy_run_to_json(const policy_run& run, bool with_latency) {
     nlohmann::json e = score_to_json(run.score);
     e["name"] = run.name;
     e["slowdown"] = run.slowdown;
@@ -237,7 +237,7 @@ struct scenario {
 
 /// The study's results document (schema l2s.study_result v1); wall times (search seconds, decision
 /// latencies, total) only when asked, because they are the part that differs between runs.
-[[nodiscard]] inline nlohmann::json study_result_to_json(const experiment::study_result& r, bool with_time = true) {
+[[nodiscard]] inline nlohmann::json study_result_to_json(const study_result& r, bool with_time = true) {
     nlohmann::json j;
     j["schema"] = "l2s.study_result";
     j["version"] = 1;
@@ -289,7 +289,7 @@ struct scenario {
 
 /// The study as text: per platform, EDP / oracle (slowdown) of every policy on every workload, the oracle
 /// searches (EDP / best, evaluations, seconds), and the means per role.
-inline void write_study_table(std::ostream& out, const experiment::study_result& r) {
+inline void write_study_table(std::ostream& out, const study_result& r) {
     char buf[512];
     for (const auto& p : r.platforms) {
         std::snprintf(buf, sizeof buf,
@@ -330,7 +330,7 @@ inline void write_study_table(std::ostream& out, const experiment::study_result&
 
 /// The results document (schema l2s.loo_result v1); decision latencies are included only when asked,
 /// because they are the one part that differs between runs.
-[[nodiscard]] inline nlohmann::json loo_result_to_json(const experiment::loo_result& r, bool with_latency = true) {
+[[nodiscard]] inline nlohmann::json loo_result_to_json(const loo_result& r, bool with_latency = true) {
     nlohmann::json j;
     j["schema"] = "l2s.loo_result";
     j["version"] = 1;
@@ -356,7 +356,7 @@ inline void write_study_table(std::ostream& out, const experiment::study_result&
 }
 
 /// The comparison table: one row per policy.
-inline void write_loo_table(std::ostream& out, const experiment::loo_result& r) {
+inline void write_loo_table(std::ostream& out, const loo_result& r) {
     char line[256];
     std::snprintf(line, sizeof line, "%-13s %10s %9s %9s %9s %9s %10s %12s\n", "policy", "EDP (J*s)", "vs oracle",
                   "energy J", "time s", "slowdown", "peak T (C)", "decision us");
@@ -371,15 +371,15 @@ inline void write_loo_table(std::ostream& out, const experiment::loo_result& r) 
 
 /// Writes results.json, table.txt, edp.svg, and per policy trace_<name>.csv and trace_<name>.svg into dir
 /// (created if needed). Returns the files written. Throws io_error when a file cannot be written.
-inline std::vector<std::filesystem::path> write_loo_outputs(const experiment::loo_result& r, const std::filesystem::path& dir) {
+inline std::vector<std::filesystem::path> write_loo_outputs(const loo_result& r, const std::filesystem::path& dir) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) throw io_error("l2s::io::write_loo_outputs: cannot create " + dir.string() + ": " + ec.message());
+    if (ec) throw io_error("l2s::studies::write_loo_outputs: cannot create " + dir.string() + ": " + ec.message());
     std::vector<std::filesystem::path> files;
     auto open = [&](const std::string& name) {
         files.push_back(dir / name);
         std::ofstream f(files.back());
-        if (!f) throw io_error("l2s::io::write_loo_outputs: cannot write " + files.back().string());
+        if (!f) throw io_error("l2s::studies::write_loo_outputs: cannot write " + files.back().string());
         return f;
     };
     open("results.json") << loo_result_to_json(r).dump(2) << "\n";
@@ -391,17 +391,17 @@ inline std::vector<std::filesystem::path> write_loo_outputs(const experiment::lo
     for (const auto& p : r.runs) bars.emplace_back(p.name, p.score.edp());
     {
         auto f = open("edp.svg");
-        write_bar_svg(f, bars, "EDP (J*s) on " + r.held_out + ", " + r.platform);
+        io::write_bar_svg(f, bars, "EDP (J*s) on " + r.held_out + ", " + r.platform);
     }
     for (const auto& p : r.runs) {
         {
             auto f = open("trace_" + p.name + ".csv");
-            write_trace_csv(f, p.trace);
+            io::write_trace_csv(f, p.trace);
         }
         auto f = open("trace_" + p.name + ".svg");
-        write_trace_svg(f, p.trace);
+        io::write_trace_svg(f, p.trace);
     }
     return files;
 }
 
-}  // namespace l2s::io
+}  // namespace l2s::studies

@@ -2,14 +2,14 @@
 // determinism (byte-identical results JSON), and bad configurations.
 #include <doctest/doctest.h>
 
-#include <l2s/experiment.hpp>
-#include <l2s/io/experiment.hpp>
+#include <l2s/studies.hpp>
+#include <l2s/studies/json.hpp>
 
 using namespace l2s;
 
 namespace {
-experiment::loo_config small() {
-    experiment::loo_config c;
+studies::loo_config small() {
+    studies::loo_config c;
     c.platform = "sniper_manycore_16";
     c.applications = {"dedup", "barnes", "streamcluster"};
     c.held_out = "streamcluster";
@@ -20,7 +20,7 @@ experiment::loo_config small() {
 }  // namespace
 
 TEST_CASE("leave_one_out: every policy runs; the oracle is feasible and best among feasible runs") {
-    const auto r = experiment::leave_one_out(small());
+    const auto r = studies::leave_one_out(small());
     REQUIRE(r.runs.size() == 8);
     CHECK(r.training == std::vector<std::string>{"dedup", "barnes"});
     CHECK(r.islands == 4);
@@ -43,25 +43,25 @@ TEST_CASE("leave_one_out: every policy runs; the oracle is feasible and best amo
 }
 
 TEST_CASE("leave_one_out: the same config gives byte-identical results") {
-    const auto a = io::loo_result_to_json(experiment::leave_one_out(small()), false).dump();
-    const auto b = io::loo_result_to_json(experiment::leave_one_out(small()), false).dump();
+    const auto a = studies::loo_result_to_json(studies::leave_one_out(small()), false).dump();
+    const auto b = studies::loo_result_to_json(studies::leave_one_out(small()), false).dump();
     CHECK(a == b);
 }
 
 TEST_CASE("leave_one_out: UaOL variants (exact models, APS sets, cross-program calibration) run and stay in their roles") {
     auto c = small();
     c.uaol_gate_quantile = 0.01;  // most decisions go through the sets and the search
-    const auto base = experiment::leave_one_out(c);
+    const auto base = studies::leave_one_out(c);
     c.uaol_models = "lookahead";
     c.uaol_score = online::conformal_score::aps;
     c.uaol_alpha = 0.01;  // sets of several levels
-    const auto exact = experiment::leave_one_out(c);
+    const auto exact = studies::leave_one_out(c);
     c.uaol_alpha = small().uaol_alpha;
     c.uaol_score = online::conformal_score::lac;
     c.uaol_models = "runtime";
     c.uaol_calibration = "cross_program";
-    const auto cross = experiment::leave_one_out(c);
-    auto uaol = [](const experiment::loo_result& r) { return r.runs[r.runs.size() - 2]; };
+    const auto cross = studies::leave_one_out(c);
+    auto uaol = [](const studies::loo_result& r) { return r.runs[r.runs.size() - 2]; };
     for (const auto* r : {&base, &exact, &cross}) {
         CHECK(uaol(*r).name == "uaol");
         CHECK(uaol(*r).trace.num_intervals() == 30);
@@ -81,12 +81,12 @@ TEST_CASE("leave_one_out: UaOL variants (exact models, APS sets, cross-program c
 TEST_CASE("leave_one_out: model pretraining and budget safety change only UaOL's run") {
     auto c = small();
     c.uaol_gate_quantile = 0.01;
-    const auto base = experiment::leave_one_out(c);  // identification, guard and widening (the defaults)
+    const auto base = studies::leave_one_out(c);  // identification, guard and widening (the defaults)
     c.uaol_model_pretraining = "oracle";
     c.uaol_budget_guard = false;
     c.uaol_widen_infeasible = false;
-    const auto before = experiment::leave_one_out(c);
-    auto uaol = [](const experiment::loo_result& r) { return r.runs[r.runs.size() - 2]; };
+    const auto before = studies::leave_one_out(c);
+    auto uaol = [](const studies::loo_result& r) { return r.runs[r.runs.size() - 2]; };
     for (std::size_t i = 0; i + 2 < base.runs.size(); ++i) CHECK(base.runs[i].score.edp() == before.runs[i].score.edp());
     CHECK(base.runs.back().score.edp() == before.runs.back().score.edp());
     CHECK(uaol(base).score.edp() != uaol(before).score.edp());
@@ -97,12 +97,12 @@ TEST_CASE("leave_one_out: model pretraining and budget safety change only UaOL's
 
 TEST_CASE("leave_one_out: the slack account, refinement and pooled time change only UaOL's run") {
     auto c = small();
-    const auto base = experiment::leave_one_out(c);  // pooled, cumulative, refine (the defaults)
+    const auto base = studies::leave_one_out(c);  // pooled, cumulative, refine (the defaults)
     c.uaol_models = "runtime";
     c.uaol_accounting = online::budget_accounting::per_interval;
     c.uaol_refine = false;
-    const auto method = experiment::leave_one_out(c);
-    auto uaol = [](const experiment::loo_result& r) { return r.runs[r.runs.size() - 2]; };
+    const auto method = studies::leave_one_out(c);
+    auto uaol = [](const studies::loo_result& r) { return r.runs[r.runs.size() - 2]; };
     for (std::size_t i = 0; i + 2 < base.runs.size(); ++i) CHECK(base.runs[i].score.edp() == method.runs[i].score.edp());
     CHECK(base.runs.back().score.edp() == method.runs.back().score.edp());
     CHECK(uaol(base).score.edp() != uaol(method).score.edp());
@@ -136,38 +136,38 @@ TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol_model_pretraining"), invalid_config);
 
     using nlohmann::json;
-    CHECK_NOTHROW((void)io::loo_config_from_json(json::parse(R"({"held_out": "dedup", "intervals": 50,
+    CHECK_NOTHROW((void)studies::loo_config_from_json(json::parse(R"({"held_out": "dedup", "intervals": 50,
         "objective": {"kind": "ed2p", "max_slowdown": 0.1}})")));
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"intervalz": 50})")),
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"intervalz": 50})")),
                          doctest::Contains("experiment.intervalz: unknown key"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"intervals": "many"})")),
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"intervals": "many"})")),
                          doctest::Contains("experiment.intervals: has the wrong type"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"intervals": -5})")),
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"intervals": -5})")),
                          doctest::Contains("experiment.intervals"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"objective": {"kind": "speed"}})")),
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"objective": {"kind": "speed"}})")),
                          doctest::Contains("experiment.objective.kind"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"objective": {"slack": 1}})")),
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"objective": {"slack": 1}})")),
                          doctest::Contains("experiment.objective.slack: unknown key"), invalid_config);
-    CHECK_THROWS_AS((void)io::loo_config_from_json(json::parse("[1, 2]")), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"uaol_score": "widest"})")),
+    CHECK_THROWS_AS((void)studies::loo_config_from_json(json::parse("[1, 2]")), invalid_config);
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"uaol_score": "widest"})")),
                          doctest::Contains("experiment.uaol_score"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"features": "all"})")),
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"features": "all"})")),
                          doctest::Contains("experiment.features"), invalid_config);
-    const auto read = io::loo_config_from_json(json::parse(
+    const auto read = studies::loo_config_from_json(json::parse(
         R"({"uaol_score": "aps", "uaol_models": "lookahead", "uaol_calibration": "cross_program", "features": "compact",
             "uaol_model_pretraining": "both", "uaol_budget_guard": false, "uaol_widen_infeasible": false,
             "uaol_accounting": "per_interval", "uaol_slack_horizon": 3.5, "uaol_refine": false})"));
     CHECK(read.uaol_accounting == online::budget_accounting::per_interval);
     CHECK(read.uaol_slack_horizon == 3.5);
     CHECK_FALSE(read.uaol_refine);
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"uaol_accounting": "yearly"})")),
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"uaol_accounting": "yearly"})")),
                          doctest::Contains("experiment.uaol_accounting"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"uaol_slack_horizon": 0})")),
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"uaol_slack_horizon": 0})")),
                          doctest::Contains("uaol_slack_horizon"), invalid_config);
     CHECK(read.uaol_model_pretraining == "both");
     CHECK_FALSE(read.uaol_budget_guard);
     CHECK_FALSE(read.uaol_widen_infeasible);
-    CHECK_THROWS_WITH_AS((void)io::loo_config_from_json(json::parse(R"({"uaol_budget_guard": "yes"})")),
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"uaol_budget_guard": "yes"})")),
                          doctest::Contains("experiment.uaol_budget_guard"), invalid_config);
     CHECK(read.uaol_score == online::conformal_score::aps);
     CHECK(read.uaol_models == "lookahead");

@@ -1,4 +1,4 @@
-// examples/demo.cpp: the l2s flagship demo (the README's first command). On the built-in 64-core
+// apps/demo/demo.cpp: the l2s flagship demo (the README's first command). On the built-in 64-core
 // Sniper-style manycore (16 islands x 4 cores, 8 V/F levels) and the built-in PARSEC/SPLASH-2x workloads it
 // trains L2S on all programs but one (oracle search per program, imitation-learned softmax policy), then
 // runs the Linux governors, the L2S policy, UaOL and the oracle on the held-out program and prints one
@@ -11,12 +11,12 @@
 #include <iostream>
 #include <string>
 
-#include <l2s/experiment.hpp>
-#include <l2s/io/experiment.hpp>
+#include <l2s/studies.hpp>
+#include <l2s/studies/json.hpp>
 
 int main(int argc, char** argv) {
     using namespace l2s;
-    experiment::loo_config cfg;
+    studies::loo_config cfg;
     std::string out = "out/demo";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -47,15 +47,15 @@ int main(int argc, char** argv) {
         std::cout << "l2s demo: leave-one-out on " << cfg.platform << ", held-out program " << cfg.held_out << ", T = "
                   << cfg.intervals << " intervals of 1 ms, EDP under a " << 100.0 * cfg.objective.max_slowdown
                   << " % slowdown budget, seed " << cfg.seed << "\n";
-        const auto result = experiment::leave_one_out(cfg, [&](const std::string& step) {
+        const auto result = studies::leave_one_out(cfg, [&](const std::string& step) {
             const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             std::cout << "  [" << static_cast<int>(s) << " s] " << step << std::endl;
         });
         std::cout << "\ntrained on " << result.training.size() << " programs (" << result.training_samples
                   << " samples, imitation accuracy " << result.training_accuracy << "); "
                   << result.islands << " islands x " << result.levels << " levels\n\n";
-        io::write_loo_table(std::cout, result);
-        const auto files = io::write_loo_outputs(result, out);
+        studies::write_loo_table(std::cout, result);
+        const auto files = studies::write_loo_outputs(result, out);
         std::cout << "\nUaOL flagged " << 100.0 * result.uaol_unseen_total << " % of decisions unseen; EDP gap to the oracle "
                   << "per tenth of the run:";
         for (double g : result.uaol_window_gap) std::cout << ' ' << static_cast<int>(std::lround(100.0 * g)) << '%';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// l2s/experiment/leave_one_out.hpp: the library's flagship experiment. Train L2S on all applications but
+// l2s/studies/leave_one_out.hpp: the library's flagship experiment. Train L2S on all applications but
 // one (oracle search per application, imitation-learned policy), then run the Linux governors, the L2S
 // policy, UaOL around it and the oracle on the held-out application, and compare them.
 // @see docs/results.md
@@ -16,7 +16,7 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/experiment/runs.hpp>
+#include <l2s/studies/runs.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/learn/evaluate.hpp>
 #include <l2s/learn/softmax_trainer.hpp>
@@ -36,7 +36,7 @@
 #include <l2s/sim/trace.hpp>
 #include <l2s/sim/workload.hpp>
 
-namespace l2s::experiment {
+namespace l2s::studies {
 
 /// Configuration of the leave-one-out experiment. Attribute table: docs/results.md#loo_config.
 struct loo_config {
@@ -77,7 +77,7 @@ struct loo_config {
     std::vector<std::string> governors{"performance", "powersave", "ondemand", "conservative", "schedutil"};
 
     void validate() const {
-        const std::string who = "l2s::experiment::loo_config";
+        const std::string who = "l2s::studies::loo_config";
         (void)sim::builtin_platform(platform);
         objective.validate(who.c_str());
         if (intervals < 10 || intervals > 100000) throw invalid_config(who + ": intervals must be in [10, 100000]");
@@ -111,7 +111,7 @@ struct loo_config {
         if (g == "ondemand") return sim::governor_kind::ondemand;
         if (g == "conservative") return sim::governor_kind::conservative;
         if (g == "schedutil") return sim::governor_kind::schedutil;
-        throw invalid_config("l2s::experiment::loo_config: unknown governor '" + g +
+        throw invalid_config("l2s::studies::loo_config: unknown governor '" + g +
                              "' (performance, powersave, ondemand, conservative, schedutil)");
     }
 };
@@ -282,4 +282,4 @@ struct loo_result {
     return res;
 }
 
-}  // namespace l2s::experiment
+}  // namespace l2s::studies

@@ -6,9 +6,9 @@
 #include <string>
 
 #include <l2s/bo.hpp>
-#include <l2s/experiment.hpp>
+#include <l2s/studies.hpp>
 #include <l2s/io/bo.hpp>
-#include <l2s/io/experiment.hpp>
+#include <l2s/studies/json.hpp>
 #include <l2s/io/policy.hpp>
 #include <l2s/learn.hpp>
 #include <l2s/online.hpp>
@@ -50,8 +50,8 @@ labelled label(const char* name, rng_type& rng) {
     out.oracle = search::local().search(ev, vf_sequence{}, {.max_evaluations = 400}, rng);
     const auto obs = ev.observations(out.oracle.best);
     const policy::feature_map fm(chip().num_islands(), levels);
-    experiment::detail::append_imitation(obs, out.oracle.best, fm, out.train, 2, 0);
-    experiment::detail::append_imitation(obs, out.oracle.best, fm, out.calib, 2, 1);
+    studies::detail::append_imitation(obs, out.oracle.best, fm, out.train, 2, 0);
+    studies::detail::append_imitation(obs, out.oracle.best, fm, out.calib, 2, 1);
     for (std::size_t t = 1; t < obs.size(); t += 2) out.calib_obs.push_back(obs[t]);
     return out;
 }
@@ -77,7 +77,7 @@ TEST_CASE("determinism: every search strategy, result document byte for byte") {
         return [strategy, budget] {
             sim::sequence_evaluator ev(app("barnes"));
             rng_type rng(5);
-            return io::search_result_to_json(strategy.search(ev, vf_sequence{}, budget, rng)).dump();
+            return studies::search_result_to_json(strategy.search(ev, vf_sequence{}, budget, rng)).dump();
         };
     };
     twice_identical("greedy", run(search::greedy()));
@@ -114,7 +114,7 @@ TEST_CASE("determinism: a UaOL run on an unseen application, adapted policy and 
         CHECK(uaol.unseen_fraction() > 0.0);
         nlohmann::json doc;
         doc["policy"] = nlohmann::json::parse(io::save_policy(uaol.policy()));
-        doc["score"] = io::score_to_json(r.score);
+        doc["score"] = studies::score_to_json(r.score);
         doc["unseen"] = uaol.unseen_fraction();
         return doc.dump();
     });

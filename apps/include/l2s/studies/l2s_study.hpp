@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// l2s/experiment/l2s_study.hpp: the L2S experiment across platforms (the article's 64-core chip in four
+// l2s/studies/l2s_study.hpp: the L2S experiment across platforms (the article's 64-core chip in four
 // V/F islands sized per application, the uniform 16 × 4 manycore, Exynos 5422): oracles from every search
 // strategy per workload, imitation-learned policies (application-agnostic, per application, and a baseline
 // trained on per-interval greedy labels), the Linux governors, a DTM baseline and tabular Q-learning, on
@@ -17,8 +17,8 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/experiment/leave_one_out.hpp>
-#include <l2s/experiment/runs.hpp>
+#include <l2s/studies/leave_one_out.hpp>
+#include <l2s/studies/runs.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/learn/evaluate.hpp>
 #include <l2s/learn/softmax_trainer.hpp>
@@ -38,7 +38,7 @@
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/workload.hpp>
 
-namespace l2s::experiment {
+namespace l2s::studies {
 
 /// Configuration of l2s_study. Attribute table: docs/results.md#study_config.
 struct study_config {
@@ -62,7 +62,7 @@ struct study_config {
     sim::dtm_config dtm{};            ///< the DTM baseline (around the performance governor)
 
     void validate() const {
-        const std::string who = "l2s::experiment::study_config";
+        const std::string who = "l2s::studies::study_config";
         if (platforms.empty()) throw invalid_config(who + ": platforms is empty");
         for (const auto& p : platforms)
             if (p != "article_4vfi") (void)sim::builtin_platform(p);
@@ -367,4 +367,4 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
     return result;
 }
 
-}  // namespace l2s::experiment
+}  // namespace l2s::studies

@@ -6,14 +6,14 @@
 #include <set>
 #include <sstream>
 
-#include <l2s/experiment/l2s_study.hpp>
-#include <l2s/io/experiment.hpp>
+#include <l2s/studies/l2s_study.hpp>
+#include <l2s/studies/json.hpp>
 
 using namespace l2s;
 
 namespace {
-experiment::study_config small() {
-    experiment::study_config c;
+studies::study_config small() {
+    studies::study_config c;
     c.platforms = {"article_4vfi", "exynos5422"};
     c.applications = {"dedup", "barnes", "streamcluster"};
     c.held_out = {"streamcluster"};
@@ -26,7 +26,7 @@ experiment::study_config small() {
 }  // namespace
 
 TEST_CASE("l2s_study: oracles from every strategy, every policy on every workload, summaries per role") {
-    const auto r = experiment::l2s_study(small());
+    const auto r = studies::l2s_study(small());
     REQUIRE(r.platforms.size() == 2);
     for (const auto& p : r.platforms) {
         CAPTURE(p.platform);
@@ -68,7 +68,7 @@ TEST_CASE("l2s_study: oracles from every strategy, every policy on every workloa
     CHECK(art[1].island_cores == std::vector<std::size_t>{22, 22, 16, 4});
     CHECK(r.platforms[1].islands == 2);
     std::ostringstream table;
-    io::write_study_table(table, r);
+    studies::write_study_table(table, r);
     CHECK(table.str().find("== article_4vfi: 4 islands") != std::string::npos);
 }
 
@@ -76,13 +76,13 @@ TEST_CASE("l2s_study: the same config gives byte-identical results") {
     auto c = small();
     c.platforms = {"sniper_manycore_16"};
     c.strategies = {"greedy", "local"};
-    const auto a = io::study_result_to_json(experiment::l2s_study(c), false).dump();
-    const auto b = io::study_result_to_json(experiment::l2s_study(c), false).dump();
+    const auto a = studies::study_result_to_json(studies::l2s_study(c), false).dump();
+    const auto b = studies::study_result_to_json(studies::l2s_study(c), false).dump();
     CHECK(a == b);
 }
 
 TEST_CASE("study_config: bad configurations are rejected naming the key") {
-    auto rejects = [](experiment::study_config c, const char* what) {
+    auto rejects = [](studies::study_config c, const char* what) {
         CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains(what), invalid_config);
     };
     auto c = small();
@@ -111,16 +111,16 @@ TEST_CASE("study_config: bad configurations are rejected naming the key") {
     rejects(c, "hysteresis_k");
 
     using nlohmann::json;
-    const auto ok = io::study_config_from_json(json::parse(
+    const auto ok = studies::study_config_from_json(json::parse(
         R"({"platforms": ["exynos5422"], "mixes": [["dedup", "fmm"]], "dtm": {"critical_temp_c": 70}, "evaluations": 100})"));
     CHECK(ok.mixes.size() == 1);
     CHECK(ok.dtm.critical_temp_c == 70.0);
-    CHECK_THROWS_WITH_AS((void)io::study_config_from_json(json::parse(R"({"platform": "exynos5422"})")),
+    CHECK_THROWS_WITH_AS((void)studies::study_config_from_json(json::parse(R"({"platform": "exynos5422"})")),
                          doctest::Contains("study.platform: unknown key"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::study_config_from_json(json::parse(R"({"mixes": [["dedup"]]})")),
+    CHECK_THROWS_WITH_AS((void)studies::study_config_from_json(json::parse(R"({"mixes": [["dedup"]]})")),
                          doctest::Contains("study.mixes"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::study_config_from_json(json::parse(R"({"dtm": {"critical": 70}})")),
+    CHECK_THROWS_WITH_AS((void)studies::study_config_from_json(json::parse(R"({"dtm": {"critical": 70}})")),
                          doctest::Contains("study.dtm.critical: unknown key"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)io::study_config_from_json(json::parse(R"({"evaluations": "many"})")),
+    CHECK_THROWS_WITH_AS((void)studies::study_config_from_json(json::parse(R"({"evaluations": "many"})")),
                          doctest::Contains("study.evaluations: has the wrong type"), invalid_config);
 }
