@@ -5,14 +5,16 @@
 #include <cstdio>
 #include <memory>
 
-#include <l2s/studies.hpp>
+#include <l2s/learn/imitation.hpp>
+#include <l2s/search/oracle.hpp>
+#include <l2s/l2s.hpp>
 
 int main() {
     using namespace l2s;
     const auto chip = sim::sniper_manycore(16, 4, 8);  // 4 islands x 4 cores, 8 levels
     const std::size_t K = chip.num_islands(), T = 60;
     const std::vector<std::size_t> levels = chip.levels_per_island();
-    // 1. oracles and imitation data on the seen programs; runtime models pretrained on the same replays
+    // 1. oracles and imitation data on the seen programs; runtime models identified on them (random levels)
     const policy::feature_map fm(K, levels);
     learn::dataset data(levels);
     auto models = online::island_models::for_platform(chip);
@@ -20,25 +22,20 @@ int main() {
     std::vector<level_t> labels;
     rng_type rng(3);
     for (const char* app : {"dedup", "barnes"}) {
-        sim::sequence_evaluator ev(chip, sim::parsec_workload(app, K, {.intervals = T}));
-        const auto oracle = studies::detail::oracle(ev, {}, 6000, rng);
+        const auto seen = std::make_shared<const sim::simulator>(chip, sim::parsec_workload(app, K, {.intervals = T}));
+        (void)sim::identify(models, *seen, rng);
+        sim::sequence_evaluator ev(seen);
+        const auto oracle = search::oracle().search(ev, vf_sequence{}, {.max_evaluations = 6000}, rng);
         const auto obs = ev.observations(oracle.best);
-        studies::detail::append_imitation(obs, oracle.best, fm, data);
+        learn::append_imitation(obs, oracle.best, fm, data);
         calib.insert(calib.end(), obs.begin(), obs.end());
         labels.insert(labels.end(), oracle.best.begin(), oracle.best.end());
-        for (std::size_t t = 0; t + 1 < T; ++t)
-            models.update(obs[t], dvfs::action(oracle.best.begin() + static_cast<std::ptrdiff_t>(t * K),
-                                              oracle.best.begin() + static_cast<std::ptrdiff_t>((t + 1) * K)),
-                          obs[t + 1]);
         std::printf("oracle for %-8s EDP %.4f vs all-max %.4f\n", app, oracle.score.edp(), oracle.reference.edp());
     }
     const auto policy = learn::train_softmax_linear<double>(data);
-    // 2. UaOL around it, calibrated on the seen programs' states
-    online::uaol_policy_config cfg;
-    cfg.gate.quantile = 0.8;
-    cfg.search.budget = 64;
-    cfg.learning_rate = 0.05;
-    online::uaol_policy<policy::softmax_linear<double>, online::island_models> uaol(policy, models, levels, cfg);
+    // 2. UaOL around it (the library's defaults: slack account, refinement, pooled time), calibrated on the
+    //    seen programs' states
+    online::uaol_policy uaol(policy, models, levels);
     uaol.calibrate(calib, labels, rng);
     // 3. the unseen program
     auto unseen = std::make_shared<const sim::simulator>(chip, sim::parsec_workload("streamcluster", K, {.intervals = T}));

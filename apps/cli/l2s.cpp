@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include <l2s/learn/imitation.hpp>
+#include <l2s/search/oracle.hpp>
 #include <l2s/studies.hpp>
 #include <l2s/studies/json.hpp>
 #include <l2s/io/policy.hpp>
@@ -46,7 +48,7 @@ policy::any_policy make_policy(const json& spec, const sim::platform& chip) {
     std::vector<std::size_t> levels;
     for (std::size_t k = 0; k < chip.num_islands(); ++k) levels.push_back(chip.num_levels(k));
     if (spec.is_object()) {
-        io::detail::strict_reader r(spec, "policy", "l2s");
+        io::strict_reader r(spec, "policy", "l2s");
         std::string file;
         r.get("file", file);
         r.finish();
@@ -92,7 +94,7 @@ dvfs::sequence_score run_and_report(const std::string& name, sim::dvfs_env& env,
 }
 
 int cmd_simulate(const json& j, const std::string& out) {
-    io::detail::strict_reader r(j, "simulate", "l2s simulate");
+    io::strict_reader r(j, "simulate", "l2s simulate");
     const auto sc = studies::scenario_from(r, "simulate");
     std::vector<std::string> governors;
     r.get("governors", governors);
@@ -117,7 +119,7 @@ int cmd_simulate(const json& j, const std::string& out) {
 }
 
 int cmd_search(const json& j, const std::string& out) {
-    io::detail::strict_reader r(j, "search", "l2s search");
+    io::strict_reader r(j, "search", "l2s search");
     const auto sc = studies::scenario_from(r, "search");
     search::objective obj;
     if (const auto* o = r.child("objective")) obj = studies::objective_from_json(*o, "search.objective");
@@ -165,16 +167,16 @@ learn::dataset oracle_data(const sim::platform& chip, const std::vector<std::str
     rng_type rng(seed);
     for (std::size_t i = 0; i < apps.size(); ++i) {
         sim::sequence_evaluator ev(chip, sim::parsec_workload(apps[i], chip.num_islands(), {.intervals = T, .seed = seed + 1000 * i}));
-        const auto o = studies::detail::oracle(ev, obj, evaluations, rng);
+        const auto o = search::oracle({.obj = obj}).search(ev, vf_sequence{}, {.max_evaluations = evaluations}, rng);
         std::printf("oracle %-15s EDP %.4g (all-max %.4g), slowdown %+.2f%%\n", apps[i].c_str(), o.score.edp(),
                     o.reference.edp(), 100.0 * o.score.slowdown(o.reference.time_s));
-        studies::detail::append_imitation(ev.observations(o.best), o.best, fm, d);
+        learn::append_imitation(ev.observations(o.best), o.best, fm, d);
     }
     return d;
 }
 
 int cmd_train(const json& j, const std::string& out) {
-    io::detail::strict_reader r(j, "train", "l2s train");
+    io::strict_reader r(j, "train", "l2s train");
     std::uint64_t seed = 1;
     std::size_t T = 200, evaluations = 60000, epochs = 200;
     std::vector<std::string> apps = sim::parsec_names();
@@ -239,19 +241,15 @@ int cmd_train(const json& j, const std::string& out) {
 }
 
 int cmd_adapt(const json& j, const std::string& out) {
-    io::detail::strict_reader r(j, "adapt", "l2s adapt");
+    io::strict_reader r(j, "adapt", "l2s adapt");
     const auto sc = studies::scenario_from(r, "adapt");
     std::string file;
     std::vector<std::string> calib_apps{"dedup", "barnes"};
-    const studies::loo_config defaults;  // the UaOL settings of the leave-one-out experiment
-    double alpha = defaults.uaol_alpha, quantile = defaults.uaol_gate_quantile, lr = defaults.uaol_learning_rate;
-    std::size_t budget = defaults.uaol_budget, evaluations = 20000;
+    studies::uaol_setup setup;  // the library's UaOL, as `l2s evaluate` runs it (docs/cli.md#adapt)
+    std::size_t evaluations = 20000;
     r.get("policy_file", file);
     r.get("calibration_applications", calib_apps);
-    r.get("alpha", alpha);
-    r.get("gate_quantile", quantile);
-    r.get("learning_rate", lr);
-    r.get("budget", budget);
+    if (const auto* u = r.child("uaol")) setup = studies::uaol_setup_from_json(*u, "adapt.uaol");
     r.get("evaluations", evaluations);
     r.finish();
     if (file.empty()) r.fail("adapt.policy_file", "missing");
@@ -259,14 +257,9 @@ int cmd_adapt(const json& j, const std::string& out) {
     const auto& chip = sc.platform;
     const std::size_t K = chip.num_islands(), T = sc.workload.num_intervals();
     const std::vector<std::size_t> levels = chip.levels_per_island();
-    online::uaol_policy_config uc;
-    uc.conformal.alpha = alpha;
-    uc.gate.quantile = quantile;
-    uc.search.budget = budget;
-    uc.learning_rate = lr;
+    online::uaol_policy_config uc = setup.policy;
     uc.seed = sc.seed;
-    online::uaol_policy<policy::softmax_linear<double>, online::island_models> uaol(
-        pol, online::island_models::for_platform(chip), levels, uc);
+    auto models = studies::make_runtime_models(setup, chip);
     // runtime models identified, and the gate and sets calibrated on oracle states, on seen applications
     std::vector<dvfs::observation> cal;
     std::vector<level_t> labels;
@@ -274,21 +267,23 @@ int cmd_adapt(const json& j, const std::string& out) {
     for (std::size_t i = 0; i < calib_apps.size(); ++i) {
         const auto seen = std::make_shared<const sim::simulator>(
             chip, sim::parsec_workload(calib_apps[i], K, {.intervals = T, .seed = sc.seed + 7 * i}));
-        (void)sim::identify(uaol.model(), *seen, rng);
+        std::visit([&](auto& m) { (void)sim::identify(m, *seen, rng); }, models);
         sim::sequence_evaluator ev(seen);
-        const auto o = studies::detail::oracle(ev, {}, evaluations, rng);
+        const auto o = search::oracle().search(ev, vf_sequence{}, {.max_evaluations = evaluations}, rng);
         const auto obs = ev.observations(o.best);
         cal.insert(cal.end(), obs.begin(), obs.end());
         labels.insert(labels.end(), o.best.begin(), o.best.end());
     }
-    uaol.calibrate(cal, labels, rng);
     auto sim = std::make_shared<const sim::simulator>(chip, sc.workload);
     sim::sequence_evaluator ev(sim);
     sim::dvfs_env env(sim);
     auto alone = pol;
     (void)run_and_report("policy", env, ev, alone, rng, out);
-    (void)run_and_report("uaol", env, ev, uaol, rng, out);
-    std::printf("UaOL: %.1f%% of decisions unseen, %zu SGD steps\n", 100.0 * uaol.unseen_fraction(), uaol.sgd_steps());
+    studies::with_uaol(setup, pol, models, sim, levels, uc, [&](auto& uaol) {
+        uaol.calibrate(cal, labels, rng);
+        (void)run_and_report("uaol", env, ev, uaol, rng, out);
+        std::printf("UaOL: %.1f%% of decisions unseen, %zu SGD steps\n", 100.0 * uaol.unseen_fraction(), uaol.sgd_steps());
+    });
     return 0;
 }
 
@@ -345,17 +340,19 @@ const std::map<std::string, command>& commands() {
         {"adapt",
          {"run UaOL around a saved softmax policy on a workload",
           "l2s adapt CONFIG.json [--out DIR]\n"
-          "  keys: platform, workload, intervals, seed, policy_file, calibration_applications,\n"
-          "        alpha, gate_quantile, learning_rate, budget, evaluations",
+          "  keys: platform, workload, intervals, seed, policy_file, calibration_applications, evaluations,\n"
+          "        uaol: as in l2s evaluate (docs/cli.md#uaol): alpha, gate_quantile, budget, learning_rate, score,\n"
+          "        budget_guard, widen_infeasible, account {kind}, refinement {kind}, models {kind}",
           cmd_adapt}},
         {"evaluate",
          {"the leave-one-out comparison (governors, L2S, UaOL, oracle)",
           "l2s evaluate CONFIG.json [--out DIR]\n"
           "  keys: as studies::loo_config (docs/results.md#loo_config): platform, applications, held_out,\n"
-          "        intervals, seed, objective, oracle_evaluations, softmax_l2, features, uaol_alpha, uaol_gate_quantile,\n"
-          "        uaol_budget, uaol_learning_rate, uaol_calibration, uaol_models,\n"
-          "        uaol_model_pretraining, uaol_budget_guard, uaol_widen_infeasible, uaol_accounting,\n"
-          "        uaol_slack_horizon, uaol_refine, uaol_score, governors",
+          "        intervals, seed, objective, oracle_evaluations, softmax_l2, features, governors,\n"
+          "        uaol {alpha, gate_quantile, budget, learning_rate, score, budget_guard, widen_infeasible,\n"
+          "              account {kind: slack_account | per_interval_budget, horizon},\n"
+          "              refinement {kind: refine_below | keep_decision},\n"
+          "              models {kind: island_models | per_island_models | lookahead_model, tolerance}}",
           cmd_evaluate}},
         {"study",
          {"the L2S study across platforms (oracles per strategy, baselines, learned policies)",

@@ -5,5 +5,6 @@
 #include <l2s/learn/dagger.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/learn/evaluate.hpp>
+#include <l2s/learn/imitation.hpp>
 #include <l2s/learn/mlp_trainer.hpp>
 #include <l2s/learn/softmax_trainer.hpp>

@@ -11,3 +11,4 @@
 #include <l2s/search/lds.hpp>
 #include <l2s/search/model_evaluator.hpp>
 #include <l2s/search/local.hpp>
+#include <l2s/search/oracle.hpp>

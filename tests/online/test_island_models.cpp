@@ -11,7 +11,7 @@
 #include <l2s/sim.hpp>
 
 using namespace l2s;
-using online::island_models;
+using online::per_island_models;
 
 namespace {
 const std::vector<std::vector<double>> freqs = {{0.5e9, 1.0e9, 1.5e9, 2.0e9}, {0.4e9, 0.8e9, 1.2e9}};
@@ -44,10 +44,10 @@ dvfs::observation random_obs(rng_type& rng, std::size_t K) {
 }
 }  // namespace
 
-TEST_CASE("island_models: learns known power and time laws online") {
+TEST_CASE("per_island_models: learns known power and time laws online") {
     rng_type rng(11);
-    island_models m(freqs, volts, {.power_rls = {.forgetting = 1.0}, .time_rls = {.forgetting = 1.0}});
-    static_assert(PowerPerformanceModel<island_models>);
+    per_island_models m(freqs, volts, {.power_rls = {.forgetting = 1.0}, .time_rls = {.forgetting = 1.0}});
+    static_assert(PowerPerformanceModel<per_island_models>);
     const truth tr;
     dvfs::observation before = random_obs(rng, 2);
     for (int t = 0; t < 300; ++t) {
@@ -68,18 +68,18 @@ TEST_CASE("island_models: learns known power and time laws online") {
             const auto e = m.estimate(before, k, l);
             const double f = freqs[k][l], v = volts[k][l];
             CHECK(e.power_w == doctest::Approx(tr.power(before.active_cores[k], v, f, before.temp_c[k])).epsilon(1e-3));
-            const double w = island_models::work(before, k);
+            const double w = per_island_models::work(before, k);
             CHECK(e.time_s == doctest::Approx(tr.tpi(f, before.mem_per_instr[k]) * w).epsilon(1e-3));
         }
 }
 
-TEST_CASE("island_models: bad configuration and input → typed errors, state unchanged") {
-    CHECK_THROWS_AS(island_models({}, {}), invalid_config);
-    CHECK_THROWS_AS(island_models(freqs, {{0.9, 1.0, 1.1, 1.2}}), dimension_mismatch);
-    CHECK_THROWS_AS(island_models({{-1.0}}, {{1.0}}), invalid_config);
-    CHECK_THROWS_AS(island_models(freqs, volts, {.leakage_c2_k = 1.0}), invalid_config);
-    CHECK_THROWS_AS(island_models(freqs, volts, {.power_prior = {1.0}}), dimension_mismatch);
-    island_models m(freqs, volts);
+TEST_CASE("per_island_models: bad configuration and input → typed errors, state unchanged") {
+    CHECK_THROWS_AS(per_island_models({}, {}), invalid_config);
+    CHECK_THROWS_AS(per_island_models(freqs, {{0.9, 1.0, 1.1, 1.2}}), dimension_mismatch);
+    CHECK_THROWS_AS(per_island_models({{-1.0}}, {{1.0}}), invalid_config);
+    CHECK_THROWS_AS(per_island_models(freqs, volts, {.leakage_c2_k = 1.0}), invalid_config);
+    CHECK_THROWS_AS(per_island_models(freqs, volts, {.power_prior = {1.0}}), dimension_mismatch);
+    per_island_models m(freqs, volts);
     rng_type rng(3);
     const dvfs::observation before = random_obs(rng, 2);
     dvfs::observation after = random_obs(rng, 2);
@@ -98,13 +98,13 @@ TEST_CASE("island_models: bad configuration and input → typed errors, state un
     CHECK(m.power_model(0).num_updates() == 0);
 }
 
-TEST_CASE("island_models::for_platform: the chip's V/F tables, as given explicitly") {
+TEST_CASE("per_island_models::for_platform: the chip's V/F tables, as given explicitly") {
     const auto chip = sim::builtin_platform("exynos5422");  // islands of 13 and 19 levels
     const auto levels = chip.levels_per_island();
     REQUIRE(levels.size() == chip.num_islands());
     online::island_models_config cfg;
     cfg.power_prior = {0.3, 0.2, 1e-4, 0.05};  // non-zero, so the power estimates depend on the tables
-    const auto m = online::island_models::for_platform(chip, cfg);
+    const auto m = online::per_island_models::for_platform(chip, cfg);
     REQUIRE(m.num_islands() == chip.num_islands());
     std::vector<std::vector<double>> f(chip.num_islands()), v(chip.num_islands());
     for (std::size_t k = 0; k < chip.num_islands(); ++k) {
@@ -120,7 +120,7 @@ TEST_CASE("island_models::for_platform: the chip's V/F tables, as given explicit
         with_switches.transition_latency_s.push_back(is.transition_latency_s);
         with_switches.volt_slew_v_per_s.push_back(is.volt_slew_v_per_s);
     }
-    const online::island_models explicit_tables(f, v, with_switches), no_switch_costs(f, v, cfg);
+    const online::per_island_models explicit_tables(f, v, with_switches), no_switch_costs(f, v, cfg);
     dvfs::observation o;
     o.resize(chip.num_islands());
     for (std::size_t k = 0; k < chip.num_islands(); ++k) {
@@ -139,115 +139,16 @@ TEST_CASE("island_models::for_platform: the chip's V/F tables, as given explicit
     }
 }
 
-TEST_CASE("island_models, anchored: exact times when the phase's compute speed differs from what was learned") {
-    const truth tr;
-    // learned weights: right memory latency and power law, wrong cycles per instruction (another phase)
-    online::island_models_config c;
-    c.time_prior = {0.5, tr.lat_s * 1e9, 0.0};
-    c.power_prior = {tr.ceff * 1e9, tr.ccl * 1e9, tr.leak, tr.stat};
-    c.anchored = true;
-    const island_models anchored(freqs, volts, c);
-    c.anchored = false;
-    const island_models learned(freqs, volts, c);
-    rng_type rng(4);
-    auto o = random_obs(rng, 2);
-    const level_t now = 1;
-    const double f_now = freqs[0][now], v_now = volts[0][now], m = o.mem_per_instr[0];
-    o.level[0] = now;
-    o.freq_hz[0] = f_now;
-    o.ipc[0] = 1.0 / (tr.tpi(f_now, m) * f_now);
-    o.busy_time_s[0] = 0.01;
-    o.power_w[0] = tr.power(o.active_cores[0], v_now, f_now, o.temp_c[0]);
-    for (level_t l = 0; l < 4; ++l) {
-        CAPTURE(l);
-        const auto e = anchored.estimate(o, 0, l);
-        CHECK(e.time_s == doctest::Approx(0.01 * tr.tpi(freqs[0][l], m) / tr.tpi(f_now, m)).epsilon(1e-12));
-        // the same work at V_l: dynamic energy per instruction ∝ V², over the same span
-        const double v = volts[0][l], t = o.temp_c[0] + 273.15;
-        const double fixed = tr.leak * v * t * t * std::exp(-2660.0 / t) + tr.stat;
-        CHECK(e.power_w == doctest::Approx((tr.ceff * o.active_cores[0] + tr.ccl) * v * v * f_now + fixed).epsilon(1e-9));
-    }
-    // at the current level the anchor is the measurement itself
-    CHECK(anchored.estimate(o, 0, now).time_s == doctest::Approx(0.01).epsilon(1e-14));
-    CHECK(anchored.estimate(o, 0, now).power_w == doctest::Approx(o.power_w[0]).epsilon(1e-12));
-    // the learned-only model is off by the cpi error at the lowest level
-    CHECK(learned.estimate(o, 0, 0).time_s < 0.7 * anchored.estimate(o, 0, 0).time_s);
-    // nothing measured (no instructions): the learned estimate
-    o.ipc[0] = 0.0;
-    CHECK(anchored.estimate(o, 0, 0).time_s == learned.estimate(o, 0, 0).time_s);
-    CHECK(anchored.estimate(o, 0, 0).power_w == learned.estimate(o, 0, 0).power_w);
-}
-
-TEST_CASE("island_models, anchored: closer than the learned model to the simulator's exact next-interval times") {
-    const auto chip = sim::builtin_platform("sniper_manycore_16");
-    const std::size_t K = chip.num_islands();
-    auto learned = island_models::for_platform(chip), anchored = island_models::for_platform(chip, {.anchored = true});
-    // training runs near the top levels (as oracle sequences mostly do); the test run sweeps all levels
-    auto run = [&](const std::string& app, bool near_top, auto&& per_step) {
-        const auto s = std::make_shared<const sim::simulator>(chip, sim::parsec_workload(app, K, {.intervals = 60, .seed = 2}));
-        sim::dvfs_env env(s);
-        sim::lookahead_model exact(s);
-        rng_type rng(1);
-        dvfs::observation o = env.reset(rng);
-        dvfs::action a(K);
-        for (std::size_t t = 0; !env.done(); ++t) {
-            for (std::size_t k = 0; k < K; ++k) {
-                const std::size_t L = chip.num_levels(k);
-                a[k] = level_t(near_top ? L - 1 - (t / 7 + k) % 2 : (t / 7 + 3 * k) % L);
-            }
-            per_step(o, exact);
-            const auto before = o;
-            env.step(a);
-            o = env.observe();
-            learned.update(before, a, o);
-            anchored.update(before, a, o);
-            exact.update(before, a, o);
-        }
-    };
-    run("barnes", true, [](const dvfs::observation&, const sim::lookahead_model&) {});  // learn on one program
-    double err_learned = 0.0, err_anchored = 0.0;
-    std::size_t n = 0;
-    run("streamcluster", false, [&](const dvfs::observation& o, const sim::lookahead_model& exact) {  // predict another
-        if (o.interval == 0) return;
-        for (std::size_t k = 0; k < K; ++k)
-            for (level_t l = 0; l < chip.num_levels(k); ++l) {
-                const double t = exact.estimate(o, k, l).time_s;
-                err_learned += std::abs(std::log(learned.estimate(o, k, l).time_s / t));
-                err_anchored += std::abs(std::log(anchored.estimate(o, k, l).time_s / t));
-                ++n;
-            }
-    });
-    err_learned /= double(n);
-    err_anchored /= double(n);
-    MESSAGE("mean |log(t̂ / t)| over levels: learned " << err_learned << ", anchored " << err_anchored);
-    // the anchor removes the phase's compute speed from the error; what remains is the learned split between
-    // compute and memory time (docs/uaol.md#anchored-models)
-    CHECK(err_anchored < 0.9 * err_learned);
-}
-
-namespace {
-/// Two islands of four cores, four levels, one phase per island over the whole run and no memory contention:
-/// the time-per-instruction law is then exactly the models' [1/f, memory accesses per instruction, 1] form.
-std::shared_ptr<const sim::simulator> one_phase_sim(std::size_t T = 40) {
-    const auto chip = sim::sniper_manycore(8, 4, 4);
-    sim::workload w;
-    w.name = "one_phase";
-    w.islands = {{{.cpi_core = 1.3, .mem_per_instr = 0.004, .intervals = T}},
-                 {{.cpi_core = 0.8, .mem_per_instr = 0.010, .intervals = T}}};
-    return std::make_shared<const sim::simulator>(chip, w, sim::sim_config{.contention = false});
-}
-}  // namespace
-
-TEST_CASE("island_models: a switch costs the transition stall and, upwards, the ramp at the old speed — as in the simulator") {
+TEST_CASE("per_island_models: a switch costs the transition stall and, upwards, the ramp at the old speed — as in the simulator") {
     const auto s = one_phase_sim();
     const auto& chip = s->chip();
     const std::size_t K = chip.num_islands();
     // exact time weights of each island (cycles per instruction, ns per memory access, 0); power is not checked
-    std::vector<island_models> exact_of;
+    std::vector<per_island_models> exact_of;
     for (std::size_t k = 0; k < K; ++k)
-        exact_of.push_back(island_models::for_platform(
+        exact_of.push_back(per_island_models::for_platform(
             chip, {.time_prior = {s->program().islands[k][0].cpi_core / chip.islands[k].capacity, 80.0, 0.0}}));
-    auto no_switch_cost = island_models::for_platform(
+    auto no_switch_cost = per_island_models::for_platform(
         chip, {.time_prior = {1.3, 80.0, 0.0},
                .transition_latency_s = std::vector<double>(K, 0.0),
                .volt_slew_v_per_s = std::vector<double>(K, std::numeric_limits<double>::infinity())});
@@ -275,7 +176,7 @@ TEST_CASE("island_models: a switch costs the transition stall and, upwards, the 
                 else CHECK(settled < exact.estimate(o, k, l).time_s);
             }
         // without switch costs the estimate is the work at the new speed alone
-        const double w = island_models::work(o, 0), lat = chip.islands[0].transition_latency_s;
+        const double w = per_island_models::work(o, 0), lat = chip.islands[0].transition_latency_s;
         for (level_t l = 0; l < 4; ++l) {
             const double plain = no_switch_cost.estimate(o, 0, l).time_s;
             if (l == now) CHECK(plain == doctest::Approx(exact.estimate(o, 0, l).time_s).epsilon(1e-9));
@@ -290,9 +191,9 @@ TEST_CASE("sim::identify: random levels teach the models the simulator's exact t
     const auto s = one_phase_sim(300);
     const auto& chip = s->chip();
     const std::size_t K = chip.num_islands();
-    auto m = island_models::for_platform(chip, {.time_rls = {.forgetting = 1.0, .initial_variance = 1e8}});
+    auto m = per_island_models::for_platform(chip, {.time_rls = {.forgetting = 1.0, .initial_variance = 1e8}});
     rng_type rng(5);
-    static_assert(online::IntervalLearner<island_models>);
+    static_assert(online::IntervalLearner<per_island_models>);
     CHECK(sim::identify(m, *s, rng) == 300);
     // predict from states the models did not learn on: every (current level, next level) pair
     for (level_t now = 0; now < 4; ++now) {
@@ -308,13 +209,13 @@ TEST_CASE("sim::identify: random levels teach the models the simulator's exact t
     }
 }
 
-TEST_CASE("island_models: transition tables are validated") {
+TEST_CASE("per_island_models: transition tables are validated") {
     const auto chip = sim::sniper_manycore(8, 4, 4);
-    CHECK_THROWS_AS(island_models::for_platform(chip, {.transition_latency_s = {1e-5}}), dimension_mismatch);
-    CHECK_THROWS_AS(island_models::for_platform(chip, {.transition_latency_s = {1e-5, -1.0}}), invalid_config);
-    CHECK_THROWS_AS(island_models::for_platform(chip, {.volt_slew_v_per_s = {1e4, 0.0}}), invalid_config);
-    CHECK_THROWS_AS(island_models(freqs, volts, {.transition_latency_s = {0.0, std::nan("")}}), invalid_config);
-    const auto m = island_models::for_platform(chip);
+    CHECK_THROWS_AS(per_island_models::for_platform(chip, {.transition_latency_s = {1e-5}}), dimension_mismatch);
+    CHECK_THROWS_AS(per_island_models::for_platform(chip, {.transition_latency_s = {1e-5, -1.0}}), invalid_config);
+    CHECK_THROWS_AS(per_island_models::for_platform(chip, {.volt_slew_v_per_s = {1e4, 0.0}}), invalid_config);
+    CHECK_THROWS_AS(per_island_models(freqs, volts, {.transition_latency_s = {0.0, std::nan("")}}), invalid_config);
+    const auto m = per_island_models::for_platform(chip);
     REQUIRE(m.cfg().transition_latency_s.size() == 2);
     CHECK(m.cfg().transition_latency_s[1] == chip.islands[1].transition_latency_s);
     CHECK(m.cfg().volt_slew_v_per_s[0] == chip.islands[0].volt_slew_v_per_s);
@@ -349,63 +250,62 @@ struct pooled_case {
 };
 }  // namespace
 
-TEST_CASE("island_models, pooled: islands at two frequencies identify the phase's c/f + m exactly") {
+TEST_CASE("island_models (pooled_time, the default): islands at two frequencies identify the phase's c/f + m exactly") {
     pooled_case pc;
-    island_models m(pc.f, pc.v, {.pooled_time = true});
+    online::island_models m(pc.f, pc.v);
     pc.run({0, 2, 0, 2}, 1.4, 0.6);
     m.update(pc.before, {0, 2, 0, 2}, pc.after);
-    REQUIRE(m.pooled(0).valid);
-    CHECK(m.pooled(3).c_ns_ghz == doctest::Approx(1.4).epsilon(1e-12));
-    CHECK(m.pooled(3).m_ns == doctest::Approx(0.6).epsilon(1e-12));
+    REQUIRE(m.pooling().of(0).valid);
+    CHECK(m.pooling().of(3).c_ns_ghz == doctest::Approx(1.4).epsilon(1e-12));
+    CHECK(m.pooling().of(3).m_ns == doctest::Approx(0.6).epsilon(1e-12));
     // every level of every island predicted from the fit: W (1/f_l·c + m), W = ipc·f·busy of the island
     for (std::size_t k = 0; k < 4; ++k)
         for (level_t l = 0; l < 3; ++l) {
-            const double w = island_models::work(pc.after, k);
+            const double w = per_island_models::work(pc.after, k);
             const double want = w * (1.4 / (pc.f[k][l] * 1e-9) + 0.6) * 1e-9;
             CHECK(m.settled_estimate(pc.after, k, l).time_s == doctest::Approx(want).epsilon(1e-12));
             if (l == pc.after.level[k]) CHECK(m.estimate(pc.after, k, l).time_s == doctest::Approx(want).epsilon(1e-12));
         }
-    // the learned weights alone (the default) know nothing of this phase yet
-    island_models plain(pc.f, pc.v);
+    // the learned weights alone (per_island_models) know nothing of this phase yet
+    per_island_models plain(pc.f, pc.v);
     plain.update(pc.before, {0, 2, 0, 2}, pc.after);
-    CHECK_FALSE(plain.pooled(0).valid);
     CHECK(std::abs(plain.settled_estimate(pc.after, 0, 1).time_s / m.settled_estimate(pc.after, 0, 1).time_s - 1.0) > 1e-2);
 
     SUBCASE("one frequency: the fit stays while it explains the measurements, and is dropped when not") {
         pc.run({1, 1, 1, 1}, 1.4, 0.6);  // same phase, one level
         m.update(pc.before, {1, 1, 1, 1}, pc.after);
-        CHECK(m.pooled(0).valid);
-        CHECK(m.pooled(0).c_ns_ghz == doctest::Approx(1.4).epsilon(1e-12));
+        CHECK(m.pooling().of(0).valid);
+        CHECK(m.pooling().of(0).c_ns_ghz == doctest::Approx(1.4).epsilon(1e-12));
         pc.run({1, 1, 1, 1}, 2.0, 0.6);  // a new phase: 1.4/1.5 + 0.6 → 2.0/1.5 + 0.6 is 28 % slower
         m.update(pc.before, {1, 1, 1, 1}, pc.after);
-        CHECK_FALSE(m.pooled(0).valid);
+        CHECK_FALSE(m.pooling().of(0).valid);
     }
     SUBCASE("a fit that does not explain the islands (residual over the tolerance) is not used") {
         pc.run({0, 2, 0, 2}, 1.4, 0.6, {0.1, -0.1, -0.1, 0.1});
         m.update(pc.before, {0, 2, 0, 2}, pc.after);
-        CHECK_FALSE(m.pooled(0).valid);
-        island_models loose(pc.f, pc.v, {.pooled_time = true, .pooled_tolerance = 0.2});
+        CHECK_FALSE(m.pooling().of(0).valid);
+        online::island_models loose(pc.f, pc.v, {}, online::pooled_time({.tolerance = 0.2}));
         loose.update(pc.before, {0, 2, 0, 2}, pc.after);
-        CHECK(loose.pooled(0).valid);
+        CHECK(loose.pooling().of(0).valid);
     }
     SUBCASE("a negative memory part is clamped: the fit goes through the origin") {
         pc.run({0, 2, 0, 2}, 1.0, 0.0, {0.0, -0.004, 0.0, -0.004});
         m.update(pc.before, {0, 2, 0, 2}, pc.after);
-        REQUIRE(m.pooled(0).valid);
-        CHECK(m.pooled(0).m_ns == 0.0);
-        CHECK(m.pooled(0).c_ns_ghz > 0.99);
+        REQUIRE(m.pooling().of(0).valid);
+        CHECK(m.pooling().of(0).m_ns == 0.0);
+        CHECK(m.pooling().of(0).c_ns_ghz > 0.99);
     }
     SUBCASE("reset forgets the fit") {
         m.reset();
-        CHECK_FALSE(m.pooled(0).valid);
+        CHECK_FALSE(m.pooling().of(0).valid);
     }
-    CHECK_THROWS_AS(island_models(pc.f, pc.v, {.pooled_time = true, .pooled_tolerance = 0.0}), invalid_config);
+    CHECK_THROWS_WITH_AS(online::pooled_time({.tolerance = 0.0}), doctest::Contains("l2s::online::pooled_time"), invalid_config);
 }
 
-TEST_CASE("island_models, pooled: islands with different V/F tables are fitted apart") {
+TEST_CASE("island_models (pooled_time, the default): islands with different V/F tables are fitted apart") {
     std::vector<std::vector<double>> f = {{1e9, 2e9}, {1e9, 2e9}, {0.5e9, 1e9}, {0.5e9, 1e9}};
     std::vector<std::vector<double>> v = {{0.8, 1.0}, {0.8, 1.0}, {0.7, 0.9}, {0.7, 0.9}};
-    island_models m(f, v, {.pooled_time = true});
+    per_island_models m(f, v, {.pooled_time = true});
     dvfs::observation b, a;
     b.resize(4);
     a.resize(4);
@@ -420,10 +320,10 @@ TEST_CASE("island_models, pooled: islands with different V/F tables are fitted a
         a.busy_time_s[k] = 1e-3;
     }
     m.update(b, lv, a);
-    REQUIRE(m.pooled(0).valid);
-    REQUIRE(m.pooled(2).valid);
-    CHECK(m.pooled(1).c_ns_ghz == doctest::Approx(1.0).epsilon(1e-12));
-    CHECK(m.pooled(1).m_ns == doctest::Approx(0.5).epsilon(1e-12));
-    CHECK(m.pooled(3).c_ns_ghz == doctest::Approx(2.0).epsilon(1e-12));
-    CHECK(m.pooled(3).m_ns == doctest::Approx(0.1).epsilon(1e-12));
+    REQUIRE(m.pooling().of(0).valid);
+    REQUIRE(m.pooling().of(2).valid);
+    CHECK(m.pooling().of(1).c_ns_ghz == doctest::Approx(1.0).epsilon(1e-12));
+    CHECK(m.pooling().of(1).m_ns == doctest::Approx(0.5).epsilon(1e-12));
+    CHECK(m.pooling().of(3).c_ns_ghz == doctest::Approx(2.0).epsilon(1e-12));
+    CHECK(m.pooling().of(3).m_ns == doctest::Approx(0.1).epsilon(1e-12));
 }

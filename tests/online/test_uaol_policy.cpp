@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include <l2s/online/uaol_policy.hpp>
@@ -91,7 +92,8 @@ struct tiny_model {
     void update(const dvfs::observation&, const dvfs::action&, const dvfs::observation&) { ++updates; }
 };
 
-using tiny_uaol = uaol_policy<tiny_softmax, tiny_model>;
+// The method's core (gate, sets, search, online update): every decision checked on its own, none refined.
+using tiny_uaol = uaol_policy<tiny_softmax, tiny_model, online::per_interval_budget, online::keep_decision>;
 static_assert(Environment<tiny_env>);
 static_assert(ProbabilisticPolicy<tiny_softmax, tiny_env>);
 static_assert(SgdStepPolicy<tiny_softmax>);
@@ -269,7 +271,10 @@ struct memory_bound_model {
         return e;
     }
 };
-using mb_uaol = uaol_policy<tiny_softmax, memory_bound_model>;
+using mb_uaol = uaol_policy<tiny_softmax, memory_bound_model, online::per_interval_budget, online::keep_decision>;
+using mb_refined = uaol_policy<tiny_softmax, memory_bound_model, online::per_interval_budget, online::refine_below>;
+using mb_default = uaol_policy<tiny_softmax, memory_bound_model>;  // slack_account + refine_below
+static_assert(std::is_same_v<mb_default, uaol_policy<tiny_softmax, memory_bound_model, online::slack_account, online::refine_below>>);
 
 tiny_softmax confident_top() {
     tiny_softmax s;
@@ -294,7 +299,7 @@ dvfs::observation islands_at(level_t level, double busy, std::size_t interval = 
 TEST_CASE("uaol_policy: refine lowers a confident argmax when the models find a lower EDP within the limit") {
     const dvfs::observation o = islands_at(2, 0.01);
     dvfs::action a;
-    SUBCASE("off (default): the argmax") {
+    SUBCASE("keep_decision: the argmax") {
         mb_uaol pol(confident_top(), memory_bound_model{}, {L, L});
         pol.act(o, a);
         CHECK_FALSE(pol.last_unseen());
@@ -302,7 +307,7 @@ TEST_CASE("uaol_policy: refine lowers a confident argmax when the models find a 
         CHECK(pol.refined_decisions() == 0);
     }
     SUBCASE("on, p = 5 %: level 0 (2 % slower, a third of the power)") {
-        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, {.refine = true});
+        mb_refined pol(confident_top(), memory_bound_model{}, {L, L});
         pol.act(o, a);
         CHECK_FALSE(pol.last_unseen());  // still a seen decision: no SGD step, the argmax goes to the reservoir
         CHECK(pol.last_refined());
@@ -313,16 +318,16 @@ TEST_CASE("uaol_policy: refine lowers a confident argmax when the models find a 
         CHECK(pol.sgd_steps() == 0);
     }
     SUBCASE("on, p = 1.5 %: level 1 (1 % slower) is the lowest within the limit") {
-        uaol_policy_config c{.refine = true};
+        uaol_policy_config c;
         c.search.slowdown = 0.015;
-        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
+        mb_refined pol(confident_top(), memory_bound_model{}, {L, L}, c);
         pol.act(o, a);
         CHECK(a == dvfs::action{1, 1});
     }
     SUBCASE("on, p = 0.5 %: nothing below the argmax meets the limit — the argmax stays") {
-        uaol_policy_config c{.refine = true};
+        uaol_policy_config c;
         c.search.slowdown = 0.005;
-        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
+        mb_refined pol(confident_top(), memory_bound_model{}, {L, L}, c);
         pol.act(o, a);
         CHECK_FALSE(pol.last_refined());
         CHECK(a == dvfs::action{2, 2});
@@ -333,9 +338,9 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
     // p = 0.4 %, H = 0.5: slack banked by one interval at the top level (0.4 % of 10 ms = 40 µs) admits one
     // level down (+1 % = 100 µs ≤ 40 µs + 80 µs); running there overdraws the account, which then admits
     // only the argmax again.
-    uaol_policy_config c{.accounting = online::budget_accounting::cumulative, .slack_horizon = 0.5, .refine = true};
+    uaol_policy_config c;
     c.search.slowdown = 0.004;
-    mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, c);
+    mb_default pol(confident_top(), memory_bound_model{}, {L, L}, c, online::slack_account({.horizon = 0.5}));
     dvfs::action a;
     pol.act(islands_at(2, 0.01), a);
     CHECK(a == dvfs::action{2, 2});  // nothing banked yet: 1 % > 0.4 %
@@ -354,10 +359,10 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
     pol.act(islands_at(2, 0.01, 0), a);  // a new episode: a new account
     CHECK(pol.slack_s() == 0.0);
 
-    SUBCASE("per-interval accounting (default) never lends: the argmax every time") {
-        uaol_policy_config d{.refine = true};
+    SUBCASE("per_interval_budget never lends: the argmax every time") {
+        uaol_policy_config d;
         d.search.slowdown = 0.004;
-        mb_uaol per(confident_top(), memory_bound_model{}, {L, L}, d);
+        mb_refined per(confident_top(), memory_bound_model{}, {L, L}, d);
         for (int i = 0; i < 3; ++i) {
             per.act(islands_at(2, 0.01), a);
             CHECK(a == dvfs::action{2, 2});
@@ -370,13 +375,13 @@ TEST_CASE("uaol_policy: the cumulative account banks unspent slack, lends it to 
         // 5 % of the settled 10 ms = 10.5 ms, so staying at level 1 (10.1 ms, no switch) is within it
         // and going up (11 ms) is not — the search keeps level 1 with lower power, and so does the guard.
         memory_bound_model m{.switch_s = 0.001};
-        uaol_policy_config e{.refine = true};
-        mb_uaol g(confident_top(), m, {L, L}, e);
+        mb_refined g(confident_top(), m, {L, L});
         g.act(islands_at(1, 0.01), a);
         CHECK_FALSE(g.last_guarded());
         CHECK(a == dvfs::action{1, 1});
     }
-    CHECK_THROWS_AS(mb_uaol(confident_top(), memory_bound_model{}, {L, L}, {.slack_horizon = 0.0}), invalid_config);
+    CHECK_THROWS_WITH_AS(mb_default(confident_top(), memory_bound_model{}, {L, L}, {}, online::slack_account({.horizon = 0.0})),
+                         doctest::Contains("l2s::online::slack_account"), invalid_config);
 }
 
 TEST_CASE("uaol_policy: refine lowers an unseen decision's choice too, and the pseudo-label is the refined choice") {
@@ -391,9 +396,8 @@ TEST_CASE("uaol_policy: refine lowers an unseen decision's choice too, and the p
         o = env.observe();
     }
     const std::vector<level_t> labels(held.size() * K, 2);
-    for (bool refine : {false, true}) {
+    auto check = [&](auto pol, bool refine) {
         CAPTURE(refine);
-        mb_uaol pol(confident_top(), memory_bound_model{}, {L, L}, {.refine = refine});
         pol.calibrate(held, labels, rng);
         pol.gate().set_threshold(0.0);
         dvfs::action a;
@@ -402,5 +406,19 @@ TEST_CASE("uaol_policy: refine lowers an unseen decision's choice too, and the p
         CHECK(pol.last_search().feasible);
         CHECK(pol.last_refined() == refine);
         CHECK(a == (refine ? dvfs::action{0, 0} : dvfs::action{2, 2}));
-    }
+    };
+    check(mb_uaol(confident_top(), memory_bound_model{}, {L, L}), false);
+    check(mb_refined(confident_top(), memory_bound_model{}, {L, L}), true);
+}
+
+TEST_CASE("uaol_policy: the defaults are the published configuration (slack account, refinement, tau at q = 0.2, B = 64, eta = 0.05)") {
+    const uaol_policy_config c;
+    CHECK(c.gate.quantile == 0.2);
+    CHECK(c.search.budget == 64);
+    CHECK(c.learning_rate == 0.05);
+    CHECK(c.budget_guard);
+    CHECK(c.widen_infeasible);
+    CHECK(online::slack_account{}.cfg().horizon == 8.0);
+    mb_default pol(confident_top(), memory_bound_model{}, {L, L});
+    static_assert(std::is_same_v<std::remove_cvref_t<decltype(pol.account())>, online::slack_account>);
 }

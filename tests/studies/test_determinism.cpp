@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include <l2s/learn/imitation.hpp>
 #include <l2s/bo.hpp>
 #include <l2s/studies.hpp>
 #include <l2s/io/bo.hpp>
@@ -50,8 +51,8 @@ labelled label(const char* name, rng_type& rng) {
     out.oracle = search::local().search(ev, vf_sequence{}, {.max_evaluations = 400}, rng);
     const auto obs = ev.observations(out.oracle.best);
     const policy::feature_map fm(chip().num_islands(), levels);
-    studies::detail::append_imitation(obs, out.oracle.best, fm, out.train, 2, 0);
-    studies::detail::append_imitation(obs, out.oracle.best, fm, out.calib, 2, 1);
+    learn::append_imitation(obs, out.oracle.best, fm, out.train, 2, 0);
+    learn::append_imitation(obs, out.oracle.best, fm, out.calib, 2, 1);
     for (std::size_t t = 1; t < obs.size(); t += 2) out.calib_obs.push_back(obs[t]);
     return out;
 }

@@ -1,9 +1,11 @@
-// tests/experiment/test_leave_one_out.cpp: the leave-one-out pipeline end to end on a small case, its
+// tests/studies/test_leave_one_out.cpp: the leave-one-out pipeline end to end on a small case, its
 // determinism (byte-identical results JSON), and bad configurations.
 #include <doctest/doctest.h>
 
 #include <l2s/studies.hpp>
 #include <l2s/studies/json.hpp>
+
+#include <variant>
 
 using namespace l2s;
 
@@ -48,59 +50,53 @@ TEST_CASE("leave_one_out: the same config gives byte-identical results") {
     CHECK(a == b);
 }
 
-TEST_CASE("leave_one_out: UaOL variants (exact models, APS sets, cross-program calibration) run and stay in their roles") {
+TEST_CASE("leave_one_out: UaOL variants (exact models, APS sets) run and stay in their roles") {
     auto c = small();
-    c.uaol_gate_quantile = 0.01;  // most decisions go through the sets and the search
+    c.uaol.policy.gate.quantile = 0.01;  // most decisions go through the sets and the search
     const auto base = studies::leave_one_out(c);
-    c.uaol_models = "lookahead";
-    c.uaol_score = online::conformal_score::aps;
-    c.uaol_alpha = 0.01;  // sets of several levels
+    c.uaol.models = studies::lookahead_models{};
+    c.uaol.policy.conformal.score = online::conformal_score::aps;
+    c.uaol.policy.conformal.alpha = 0.01;  // sets of several levels
     const auto exact = studies::leave_one_out(c);
-    c.uaol_alpha = small().uaol_alpha;
-    c.uaol_score = online::conformal_score::lac;
-    c.uaol_models = "runtime";
-    c.uaol_calibration = "cross_program";
-    const auto cross = studies::leave_one_out(c);
     auto uaol = [](const studies::loo_result& r) { return r.runs[r.runs.size() - 2]; };
-    for (const auto* r : {&base, &exact, &cross}) {
+    for (const auto* r : {&base, &exact}) {
         CHECK(uaol(*r).name == "uaol");
         CHECK(uaol(*r).trace.num_intervals() == 30);
         // everything but UaOL is the same run
         CHECK(r->runs.back().score.edp() == base.runs.back().score.edp());
         CHECK(r->runs[r->runs.size() - 3].score.edp() == base.runs[base.runs.size() - 3].score.edp());
     }
-    MESSAGE("UaOL EDP x oracle: runtime/LAC " << uaol(base).edp_vs_oracle << ", lookahead/APS "
-                                             << uaol(exact).edp_vs_oracle << ", cross-program "
-                                             << uaol(cross).edp_vs_oracle << "; unseen " << base.uaol_unseen_total << ", "
-                                             << exact.uaol_unseen_total << ", " << cross.uaol_unseen_total);
+    MESSAGE("UaOL EDP x oracle: island_models/LAC " << uaol(base).edp_vs_oracle << ", lookahead/APS "
+                                                   << uaol(exact).edp_vs_oracle << "; unseen " << base.uaol_unseen_total
+                                                   << ", " << exact.uaol_unseen_total);
     // exact next-interval costs over wider sets keep UaOL within the slowdown budget
     CHECK(uaol(exact).slowdown <= 0.05 + 1e-9);
     CHECK(uaol(exact).score.edp() != uaol(base).score.edp());
 }
 
-TEST_CASE("leave_one_out: model pretraining and budget safety change only UaOL's run") {
+TEST_CASE("leave_one_out: budget safety (guard, widening) changes only UaOL's run") {
     auto c = small();
-    c.uaol_gate_quantile = 0.01;
-    const auto base = studies::leave_one_out(c);  // identification, guard and widening (the defaults)
-    c.uaol_model_pretraining = "oracle";
-    c.uaol_budget_guard = false;
-    c.uaol_widen_infeasible = false;
+    c.uaol.policy.gate.quantile = 0.01;
+    const auto base = studies::leave_one_out(c);  // guard and widening (the defaults)
+    c.uaol.policy.budget_guard = false;
+    c.uaol.policy.widen_infeasible = false;
+    c.uaol.refinement = online::keep_decision{};  // refinement would take the place of the guard
     const auto before = studies::leave_one_out(c);
     auto uaol = [](const studies::loo_result& r) { return r.runs[r.runs.size() - 2]; };
     for (std::size_t i = 0; i + 2 < base.runs.size(); ++i) CHECK(base.runs[i].score.edp() == before.runs[i].score.edp());
     CHECK(base.runs.back().score.edp() == before.runs.back().score.edp());
     CHECK(uaol(base).score.edp() != uaol(before).score.edp());
     MESSAGE("UaOL EDP x oracle (slowdown): defaults " << uaol(base).edp_vs_oracle << " (" << uaol(base).slowdown
-                                                     << "), oracle-pretrained without guard and widening "
+                                                     << "), without guard, widening and refinement "
                                                      << uaol(before).edp_vs_oracle << " (" << uaol(before).slowdown << ")");
 }
 
 TEST_CASE("leave_one_out: the slack account, refinement and pooled time change only UaOL's run") {
     auto c = small();
-    const auto base = studies::leave_one_out(c);  // pooled, cumulative, refine (the defaults)
-    c.uaol_models = "runtime";
-    c.uaol_accounting = online::budget_accounting::per_interval;
-    c.uaol_refine = false;
+    const auto base = studies::leave_one_out(c);  // island_models (pooled), slack_account, refine_below: the defaults
+    c.uaol.models = online::per_island_time{};
+    c.uaol.account = online::per_interval_budget{};
+    c.uaol.refinement = online::keep_decision{};
     const auto method = studies::leave_one_out(c);
     auto uaol = [](const studies::loo_result& r) { return r.runs[r.runs.size() - 2]; };
     for (std::size_t i = 0; i + 2 < base.runs.size(); ++i) CHECK(base.runs[i].score.edp() == method.runs[i].score.edp());
@@ -108,7 +104,7 @@ TEST_CASE("leave_one_out: the slack account, refinement and pooled time change o
     CHECK(uaol(base).score.edp() != uaol(method).score.edp());
     CHECK(uaol(base).slowdown <= 0.05);
     MESSAGE("UaOL EDP x oracle (slowdown): defaults " << uaol(base).edp_vs_oracle << " (" << uaol(base).slowdown
-                                                     << "), runtime models, per-interval budget, argmax when seen "
+                                                     << "), per-island models, per-interval budget, argmax when seen "
                                                      << uaol(method).edp_vs_oracle << " (" << uaol(method).slowdown << ")");
 }
 
@@ -123,17 +119,11 @@ TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     c.governors = {"turbo"};
     CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("turbo"), invalid_config);
     c = small();
-    c.uaol_alpha = 1.5;
-    CHECK_THROWS_AS(c.validate(), invalid_config);
+    c.uaol.policy.conformal.alpha = 1.5;
+    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol.alpha"), invalid_config);
     c = small();
-    c.uaol_models = "oracle";
-    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol_models"), invalid_config);
-    c = small();
-    c.uaol_calibration = "everywhere";
-    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol_calibration"), invalid_config);
-    c = small();
-    c.uaol_model_pretraining = "none";
-    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol_model_pretraining"), invalid_config);
+    c.uaol.policy.search.budget = 0;
+    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol.budget"), invalid_config);
 
     using nlohmann::json;
     CHECK_NOTHROW((void)studies::loo_config_from_json(json::parse(R"({"held_out": "dedup", "intervals": 50,
@@ -149,28 +139,44 @@ TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"objective": {"slack": 1}})")),
                          doctest::Contains("experiment.objective.slack: unknown key"), invalid_config);
     CHECK_THROWS_AS((void)studies::loo_config_from_json(json::parse("[1, 2]")), invalid_config);
-    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"uaol_score": "widest"})")),
-                         doctest::Contains("experiment.uaol_score"), invalid_config);
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"uaol": {"score": "widest"}})")),
+                         doctest::Contains("experiment.uaol.score"), invalid_config);
     CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"features": "all"})")),
                          doctest::Contains("experiment.features"), invalid_config);
     const auto read = studies::loo_config_from_json(json::parse(
-        R"({"uaol_score": "aps", "uaol_models": "lookahead", "uaol_calibration": "cross_program", "features": "compact",
-            "uaol_model_pretraining": "both", "uaol_budget_guard": false, "uaol_widen_infeasible": false,
-            "uaol_accounting": "per_interval", "uaol_slack_horizon": 3.5, "uaol_refine": false})"));
-    CHECK(read.uaol_accounting == online::budget_accounting::per_interval);
-    CHECK(read.uaol_slack_horizon == 3.5);
-    CHECK_FALSE(read.uaol_refine);
-    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"uaol_accounting": "yearly"})")),
-                         doctest::Contains("experiment.uaol_accounting"), invalid_config);
-    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"uaol_slack_horizon": 0})")),
-                         doctest::Contains("uaol_slack_horizon"), invalid_config);
-    CHECK(read.uaol_model_pretraining == "both");
-    CHECK_FALSE(read.uaol_budget_guard);
-    CHECK_FALSE(read.uaol_widen_infeasible);
-    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(R"({"uaol_budget_guard": "yes"})")),
-                         doctest::Contains("experiment.uaol_budget_guard"), invalid_config);
-    CHECK(read.uaol_score == online::conformal_score::aps);
-    CHECK(read.uaol_models == "lookahead");
-    CHECK(read.uaol_calibration == "cross_program");
+        R"({"features": "compact", "uaol": {"score": "aps", "models": {"kind": "lookahead_model"}, "budget_guard": false,
+            "widen_infeasible": false, "account": {"kind": "per_interval_budget"}, "refinement": {"kind": "keep_decision"},
+            "alpha": 0.2, "gate_quantile": 0.5, "budget": 32, "learning_rate": 0.1}})"));
+    CHECK(std::holds_alternative<online::per_interval_budget>(read.uaol.account));
+    CHECK(std::holds_alternative<online::keep_decision>(read.uaol.refinement));
+    CHECK(std::holds_alternative<studies::lookahead_models>(read.uaol.models));
+    CHECK_FALSE(read.uaol.policy.budget_guard);
+    CHECK_FALSE(read.uaol.policy.widen_infeasible);
+    CHECK(read.uaol.policy.conformal.score == online::conformal_score::aps);
+    CHECK(read.uaol.policy.conformal.alpha == 0.2);
+    CHECK(read.uaol.policy.gate.quantile == 0.5);
+    CHECK(read.uaol.policy.search.budget == 32);
+    CHECK(read.uaol.policy.learning_rate == 0.1);
+    const auto defaults = studies::loo_config_from_json(json::parse("{}"));
+    CHECK(std::holds_alternative<online::slack_account>(defaults.uaol.account));
+    CHECK(std::holds_alternative<online::refine_below>(defaults.uaol.refinement));
+    CHECK(std::holds_alternative<online::pooled_time>(defaults.uaol.models));
+    const auto slack = studies::loo_config_from_json(json::parse(
+        R"({"uaol": {"account": {"kind": "slack_account", "horizon": 3.5}, "models": {"kind": "island_models", "tolerance": 0.05}}})"));
+    CHECK(std::get<online::slack_account>(slack.uaol.account).cfg().horizon == 3.5);
+    CHECK(std::get<online::pooled_time>(slack.uaol.models).cfg().tolerance == 0.05);
+    CHECK(std::holds_alternative<online::per_island_time>(
+        studies::loo_config_from_json(json::parse(R"({"uaol": {"models": {"kind": "per_island_models"}}})")).uaol.models));
+    for (const char* bad : {R"({"uaol": {"account": {"kind": "yearly"}}})", R"({"uaol": {"account": {}}})",
+                            R"({"uaol": {"account": {"kind": "slack_account", "horizon": 0}}})",
+                            R"({"uaol": {"account": {"kind": "per_interval_budget", "horizon": 2}}})",
+                            R"({"uaol": {"refinement": {"kind": "refine_above"}}})",
+                            R"({"uaol": {"models": {"kind": "island_models", "tolerance": -1}}})",
+                            R"({"uaol": {"models": {"kind": "anchored"}}})", R"({"uaol": {"budget_guard": "yes"}})",
+                            R"({"uaol": {"alpha": 1.5}})", R"({"uaol_refine": false})"}) {
+        CAPTURE(bad);
+        CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(json::parse(bad)), doctest::Contains("experiment.uaol"),
+                             invalid_config);
+    }
     CHECK(read.features == policy::feature_set::compact);
 }

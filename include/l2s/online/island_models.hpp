@@ -10,7 +10,9 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
+#include <l2s/online/concepts.hpp>
 #include <l2s/online/rls.hpp>
+#include <l2s/online/time_pooling.hpp>
 #include <l2s/dvfs/concepts.hpp>
 #include <l2s/dvfs/observation.hpp>
 
@@ -27,25 +29,12 @@ struct island_models_config {
     /// (empty: [1, 0, 0], i.e. one cycle per instruction).
     std::vector<double> time_prior{};
     double min_time_per_instr_s = 1e-12;  ///< floor of the predicted time per instruction, > 0
-    /// Anchor the estimates on the last interval's measurements (docs/uaol.md#anchored-models): scale its
-    /// measured time per instruction's compute part by f_now / f_l and its measured dynamic power by
-    /// (V_l / V_now)², taking only the memory time, leakage and static parts from the learned weights.
-    bool anchored = false;
     /// Stall of one V/F switch per island, in seconds (Linux: cpuinfo_transition_latency; empty: switches
     /// cost no time). island_models::for_platform fills it from the chip when empty.
     std::vector<double> transition_latency_s{};
     /// Regulator slew per island in V/s (empty or +∞: no ramp). Raising the level first ramps the voltage
     /// while the cores run at the old frequency. for_platform fills it from the chip when empty.
     std::vector<double> volt_slew_v_per_s{};
-    /// Pool the islands (docs/uaol.md#pooled-time): after each interval, fit time per instruction
-    /// tpi = c/f + m across the islands with the same V/F table, from their measured tpi at the levels they
-    /// ran, and predict every level from that fit while it explains the measurements within
-    /// `pooled_tolerance`. Islands running one program's threads share c and m, so islands at two or more
-    /// frequencies identify the compute/memory split of the current phase, which one island at one level
-    /// cannot. Otherwise (one frequency and the last fit no longer explains it, c ≤ 0, a poor fit) the
-    /// learned weights are used.
-    bool pooled_time = false;
-    double pooled_tolerance = 0.02;  ///< relative RMS residual (and drift) a pooled fit may show, > 0
 };
 
 /// Runtime power/performance model of UaOL (DESIGN §g): per island k two online::rls models,
@@ -60,13 +49,21 @@ struct island_models_config {
 /// Learning: dvfs::step_outcome holds only chip totals, so update() takes the observation measured after the
 /// interval (`after`): island power after.power_w[k] and time per instruction 1/(after.ipc[k]·after.freq_hz[k]).
 /// estimate() is noexcept and allocation-free.
-class island_models {
+///
+/// Pooling (a TimePooling) predicts time per instruction across levels where it can: pooled_time (default,
+/// `island_models`) fits c/f + m over the islands that share a V/F table; per_island_time
+/// (`per_island_models`) uses each island's RLS weights alone (docs/uaol.md#pooled-time).
+template <class Pooling = pooled_time>
+class basic_island_models {
+    static_assert(TimePooling<Pooling>,
+                  "l2s::online::basic_island_models<Pooling>: Pooling must model l2s::TimePooling (see docs/uaol.md#pooled-time)");
 public:
     using config = island_models_config;
 
     /// freq_hz[k][l], volt_v[k][l]: the V/F table of island k (level l), same shapes, finite and > 0.
-    island_models(std::vector<std::vector<double>> freq_hz, std::vector<std::vector<double>> volt_v, config cfg = {})
-        : cfg_(std::move(cfg)), freq_hz_(std::move(freq_hz)), volt_v_(std::move(volt_v)) {
+    basic_island_models(std::vector<std::vector<double>> freq_hz, std::vector<std::vector<double>> volt_v,
+                        config cfg = {}, Pooling pooling = {})
+        : cfg_(std::move(cfg)), freq_hz_(std::move(freq_hz)), volt_v_(std::move(volt_v)), pooling_(std::move(pooling)) {
         require_config(cfg_.leakage_c2_k < 0.0, who_ctor, "leakage_c2_k", "< 0", cfg_.leakage_c2_k);
         require_config(cfg_.min_time_per_instr_s > 0.0, who_ctor, "min_time_per_instr_s", "> 0",
                        cfg_.min_time_per_instr_s);
@@ -107,17 +104,9 @@ public:
                          static_cast<Eigen::Index>(K));
             for (double v : cfg_.volt_slew_v_per_s) require_config(v > 0.0, who_ctor, "volt_slew_v_per_s", "> 0", v);
         }
-        require_config(cfg_.pooled_tolerance > 0.0, who_ctor, "pooled_tolerance", "> 0", cfg_.pooled_tolerance);
-        group_.resize(K);
-        for (std::size_t k = 0; k < K; ++k) {
-            group_[k] = k;
-            for (std::size_t j = 0; j < k; ++j)
-                if (freq_hz_[j] == freq_hz_[k]) {
-                    group_[k] = group_[j];
-                    break;
-                }
-        }
-        fit_.assign(K, pooled_fit{});
+        pooling_.resize(freq_hz_);
+        tpi_.assign(K, 0.0);
+        ran_hz_.assign(K, 0.0);
         power_.reserve(freq_hz_.size());
         time_.reserve(freq_hz_.size());
         for (std::size_t k = 0; k < freq_hz_.size(); ++k) {
@@ -135,7 +124,7 @@ public:
             c.islands[0].transition_latency_s;
             c.islands[0].volt_slew_v_per_s;
         }
-    [[nodiscard]] static island_models for_platform(const Chip& chip, config cfg = {}) {
+    [[nodiscard]] static basic_island_models for_platform(const Chip& chip, config cfg = {}, Pooling pooling = {}) {
         std::vector<std::vector<double>> f(chip.num_islands()), v(chip.num_islands());
         for (std::size_t k = 0; k < chip.num_islands(); ++k)
             for (const auto& op : chip.islands[k].opps) {
@@ -146,7 +135,7 @@ public:
             for (const auto& is : chip.islands) cfg.transition_latency_s.push_back(is.transition_latency_s);
         if (cfg.volt_slew_v_per_s.empty())
             for (const auto& is : chip.islands) cfg.volt_slew_v_per_s.push_back(is.volt_slew_v_per_s);
-        return island_models(std::move(f), std::move(v), std::move(cfg));
+        return basic_island_models(std::move(f), std::move(v), std::move(cfg), std::move(pooling));
     }
 
     [[nodiscard]] const config& cfg() const noexcept { return cfg_; }
@@ -229,75 +218,28 @@ public:
             power_[k].update(power_features(before, k, a[k]), after.power_w[k], observers...);
             const double tpi = measured_tpi(before, a, after, k);
             if (tpi > 0.0) time_[k].update(time_features(before, k, a[k]), 1e9 * tpi, observers...);
+            tpi_[k] = tpi;
+            ran_hz_[k] = freq_hz_[k][a[k]];
         }
-        if (cfg_.pooled_time) fit_pooled(before, a, after);
+        pooling_.update(ran_hz_, tpi_);
     }
 
-    /// The pooled fit of island k's group (docs/uaol.md#pooled-time): time per instruction c/f + m in ns
-    /// (f in GHz); valid only while it explains the measurements.
-    struct pooled_fit {
-        double c_ns_ghz = 0.0, m_ns = 0.0;
-        bool valid = false;
-    };
-    [[nodiscard]] const pooled_fit& pooled(std::size_t k) const noexcept { return fit_[group_[k]]; }
+    /// The time pooling (e.g. pooled_time::of(k), the fit of island k's group).
+    [[nodiscard]] const Pooling& pooling() const noexcept { return pooling_; }
 
     /// Back to the priors.
     void reset() {
         for (auto& m : power_) m.reset();
         for (auto& m : time_) m.reset();
-        fit_.assign(fit_.size(), pooled_fit{});
+        pooling_.reset();
     }
 
 private:
     [[nodiscard]] double learned_tpi(const dvfs::observation& obs, std::size_t k, level_t l) const noexcept {
-        const pooled_fit& p = fit_[group_[k]];
-        const double tpi = p.valid ? (p.c_ns_ghz / (freq_hz_[k][l] * 1e-9) + p.m_ns) * 1e-9
-                                   : time_[k].weights().dot(time_features(obs, k, l)) * 1e-9;
+        double tpi_ns = 0.0;
+        if (!pooling_.tpi_ns(k, freq_hz_[k][l], tpi_ns)) tpi_ns = time_[k].weights().dot(time_features(obs, k, l));
+        const double tpi = tpi_ns * 1e-9;
         return tpi > cfg_.min_time_per_instr_s ? tpi : cfg_.min_time_per_instr_s;
-    }
-
-    /// Per group of islands with one V/F table: least squares of the measured tpi (ns) on 1/f (1/GHz) over
-    /// the islands that retired instructions. Two or more frequencies: a new fit, valid when c > 0, m ≥ 0
-    /// (clamped from slightly negative) and the RMS residual ≤ tolerance × mean tpi. One frequency: the
-    /// previous fit stays valid while it predicts the measured mean within the tolerance.
-    void fit_pooled(const dvfs::observation& before, const dvfs::action& a, const dvfs::observation& after) noexcept {
-        const std::size_t K = num_islands();
-        for (std::size_t g = 0; g < K; ++g) {
-            if (group_[g] != g) continue;
-            double n = 0.0, sx = 0.0, sy = 0.0, sxx = 0.0, sxy = 0.0, syy = 0.0, xmin = 1e300, xmax = 0.0;
-            for (std::size_t k = 0; k < K; ++k) {
-                if (group_[k] != g) continue;
-                const double tpi = measured_tpi(before, a, after, k);
-                if (!(tpi > 0.0) || !std::isfinite(tpi)) continue;
-                const double x = 1.0 / (freq_hz_[k][a[k]] * 1e-9), y = tpi * 1e9;
-                n += 1.0;
-                sx += x;
-                sy += y;
-                sxx += x * x;
-                sxy += x * y;
-                syy += y * y;
-                xmin = std::min(xmin, x);
-                xmax = std::max(xmax, x);
-            }
-            pooled_fit& p = fit_[g];
-            if (n == 0.0) {
-                p.valid = false;
-                continue;
-            }
-            const double ybar = sy / n, xbar = sx / n, tol = cfg_.pooled_tolerance * ybar;
-            if (xmax - xmin <= 1e-9 * xmax) {  // one frequency: keep the fit while it still explains the phase
-                p.valid = p.valid && std::abs(p.c_ns_ghz * xbar + p.m_ns - ybar) <= tol;
-                continue;
-            }
-            const double vxx = sxx / n - xbar * xbar, vxy = sxy / n - xbar * sy / n;
-            double c = vxy / vxx, m = ybar - c * xbar;
-            if (m < 0.0) {  // through the origin: all compute
-                m = 0.0;
-                c = sxy / sxx;
-            }
-            const double sse = syy - 2.0 * c * sxy - 2.0 * m * sy + c * c * sxx + 2.0 * c * m * sx + n * m * m;
-            p = {c, m, c > 0.0 && std::sqrt(std::max(0.0, sse) / n) <= tol};
-        }
     }
 
     /// Time per instruction at level a[k] measured over the interval from `before` to `after` (0: nothing
@@ -321,36 +263,8 @@ private:
         return rest > 0.0 ? rest : tpi;
     }
 
-    /// The anchored estimate: time per instruction now, 1 / (ipc·f), split into a memory part
-    /// m = θ_t1·mpi + θ_t2 (clamped to [0, 0.95·tpi_now]) and a compute part that scales with 1 / f:
-    ///   t̂ = busy · (c·f_now/f_l + m) / tpi_now;
-    /// power now split into the learned leakage-plus-static part and a dynamic rest, which at fixed work
-    /// scales with V² (energy per instruction ∝ C·V²):
-    ///   P̂ = (P_now − fixed_now)₊ · (V_l / V_now)² + fixed_l.
-    [[nodiscard]] dvfs::power_time anchored_estimate(const dvfs::observation& obs, std::size_t k, level_t l,
-                                                    double ips, bool switch_costs) const noexcept {
-        const auto now = static_cast<level_t>(obs.level[k]);
-        const double tpi_now = 1.0 / ips;
-        const auto& wt = time_[k].weights();
-        const double mem = std::clamp((wt(1) * obs.mem_per_instr[k] + wt(2)) * 1e-9, 0.0, 0.95 * tpi_now);
-        const double tpi_l = (tpi_now - mem) * obs.freq_hz[k] / freq_hz_[k][l] + mem;
-        const auto& wp = power_[k].weights();
-        const Eigen::Vector4d xn = power_features(obs, k, now), xl = power_features(obs, k, l);
-        const double fixed_now = wp(2) * xn(2) + wp(3), fixed_l = wp(2) * xl(2) + wp(3);
-        const double v = volt_v_[k][l] / volt_v_[k][now];
-        const double dyn = std::max(0.0, obs.power_w[k] - fixed_now) * v * v;
-        const double w = ips * obs.busy_time_s[k];
-        return {dyn + fixed_l, switch_costs ? island_time(k, now, l, tpi_now, tpi_l, w) : w * tpi_l};
-    }
-
     [[nodiscard]] dvfs::power_time estimate_at(const dvfs::observation& obs, std::size_t k, level_t l,
                                               bool switch_costs) const noexcept {
-        if (cfg_.anchored) {
-            const double ips = obs.ipc[k] * obs.freq_hz[k];
-            const std::size_t now = obs.level[k];
-            if (ips > 0.0 && obs.busy_time_s[k] > 0.0 && now < num_levels(k))
-                return anchored_estimate(obs, k, l, ips, switch_costs);
-        }
         const Eigen::Vector4d xp = power_features(obs, k, l);
         const double tpi = learned_tpi(obs, k, l), w = work(obs, k);
         const auto now = static_cast<level_t>(obs.level[k]);
@@ -363,11 +277,16 @@ private:
     static constexpr const char* who_upd = "l2s::online::island_models::update";
     config cfg_;
     std::vector<std::vector<double>> freq_hz_, volt_v_;
-    std::vector<std::size_t> group_;  // first island with the same V/F table
-    std::vector<pooled_fit> fit_;     // by group
+    Pooling pooling_;
+    std::vector<double> tpi_, ran_hz_;  // the last interval's measured time per instruction and frequency
     std::vector<rls> power_, time_;
 };
 
-static_assert(PowerPerformanceModel<island_models>);
+/// UaOL's runtime models as published (docs/results/uaol.md): time pooled across islands with one V/F table.
+using island_models = basic_island_models<pooled_time>;
+/// The same without pooling: every island's time from its own RLS weights.
+using per_island_models = basic_island_models<per_island_time>;
+static_assert(PowerPerformanceModel<island_models> && IntervalLearner<island_models>);
+static_assert(PowerPerformanceModel<per_island_models> && IntervalLearner<per_island_models>);
 
 }  // namespace l2s::online

@@ -18,7 +18,9 @@
 #include <l2s/online/concepts.hpp>
 #include <l2s/online/conformal.hpp>
 #include <l2s/online/entropy_gate.hpp>
+#include <l2s/online/budget_account.hpp>
 #include <l2s/online/product_set_search.hpp>
+#include <l2s/online/refinement.hpp>
 #include <l2s/policy/concepts.hpp>
 #include <l2s/dvfs/concepts.hpp>
 #include <l2s/dvfs/observation.hpp>
@@ -45,22 +47,15 @@ enum class slow_path_mode {
     deferred      ///< everything at the start of the next act() (off the path that ends the interval)
 };
 
-/// How uaol_policy enforces the slowdown budget p (docs/uaol.md#slack-account).
-enum class budget_accounting {
-    per_interval,  ///< every decision: t̂ ≤ (1 + p)·t̂(all top), by the models
-    cumulative     ///< every decision: t̂ ≤ (1 + p)·t̂(all top) + S/H, S = Σ (1 + p)·reference − measured time
-};
-/// Names of budget_accounting for configs.
-inline constexpr std::array<std::pair<const char*, budget_accounting>, 2> budget_accounting_names{
-    {{"per_interval", budget_accounting::per_interval}, {"cumulative", budget_accounting::cumulative}}};
-
 /// Tunables of uaol_policy.
+/// The defaults are the configuration behind the published results (docs/results/uaol.md): the gate's τ at the
+/// 0.2-quantile of seen-state entropies, B = 64, η = 0.05.
 struct uaol_policy_config {
-    entropy_gate_config gate{};
+    entropy_gate_config gate{.quantile = 0.2};
     conformal_calibrator_config conformal{};
-    product_set_search_config search{};
+    product_set_search_config search{.budget = 64};
     slow_path_mode slow_path = slow_path_mode::inline_path;
-    double learning_rate = 0.01;        ///< η of the SGD step towards the chosen configuration, > 0
+    double learning_rate = 0.05;        ///< η of the SGD step towards the chosen configuration, > 0
     std::size_t replay_capacity = 4096; ///< reservoir of seen (observation, argmax) examples; 0 disables replay
     /// Send a decision the gate passed to the slow path when the models predict its argmax over the slowdown
     /// budget (docs/uaol.md#budget-safety).
@@ -68,15 +63,6 @@ struct uaol_policy_config {
     /// When no configuration in the product of the conformal sets meets the budget by the models'
     /// estimates, search every level of every island instead (docs/uaol.md#budget-safety).
     bool widen_infeasible = true;
-    /// How the slowdown budget is enforced: per decision, or by a running account of measured time that lets
-    /// a decision spend slack banked by earlier ones (docs/uaol.md#slack-account).
-    budget_accounting accounting = budget_accounting::per_interval;
-    /// H of the cumulative account: a decision may spend S/H of the banked slack S (intervals), > 0.
-    double slack_horizon = 8.0;
-    /// Every decision (the argmax when seen, the conformal search's choice when unseen) is an upper bound:
-    /// the models search the levels at or below it within the budget (docs/uaol.md#slack-account). A seen
-    /// decision stays seen (the reservoir keeps the argmax); an unseen one's pseudo-label is the refined choice.
-    bool refine = false;
     std::uint64_t seed = 0;             ///< seeds the reservoir sampling
 };
 
@@ -92,17 +78,25 @@ struct uaol_policy_config {
 /// pseudo-label and one replay step on a seen example drawn from a reservoir (Vitter's algorithm R), when P
 /// models SgdStepPolicy; seen decisions enter the reservoir. slow_path selects inline (observe()) or
 /// deferred (next act()) SGD/replay.
-template <class P, class Model>
-    requires PowerPerformanceModel<Model>
+///
+/// Account (a BudgetAccount) enforces the budget over the episode: slack_account (default) lets a decision
+/// spend slack banked by earlier ones, per_interval_budget checks each decision alone. Refiner (a
+/// DecisionRefinerFor<Model>) then treats the decision as an upper bound: refine_below (default) searches the
+/// levels at or below it through the models, keep_decision leaves it (docs/uaol.md#slack-account).
+template <class P, class Model, class Account = slack_account, class Refiner = refine_below>
+    requires PowerPerformanceModel<Model> && BudgetAccount<Account> && DecisionRefinerFor<Refiner, Model>
 class uaol_policy {
 public:
     using config = uaol_policy_config;
 
-    uaol_policy(P policy, Model model, std::vector<std::size_t> levels_per_island, config cfg = {})
-        : cfg_(cfg), policy_(std::move(policy)), model_(std::move(model)), gate_(levels_per_island, cfg.gate),
-          cal_(levels_per_island, cfg.conformal), search_(levels_per_island, cfg.search), rng_(cfg.seed) {
+    uaol_policy(P policy, Model model, std::vector<std::size_t> levels_per_island, config cfg = {},
+                Account account = {}, Refiner refiner = {})
+        : cfg_(cfg), policy_(std::move(policy)), model_(std::move(model)), account_(std::move(account)),
+          refiner_(std::move(refiner)), gate_(levels_per_island, cfg.gate), cal_(levels_per_island, cfg.conformal),
+          search_(levels_per_island, cfg.search), rng_(cfg.seed) {
         require_config(cfg_.learning_rate > 0.0, who_ctor, "learning_rate", "> 0", cfg_.learning_rate);
-        require_config(cfg_.slack_horizon > 0.0, who_ctor, "slack_horizon", "> 0", cfg_.slack_horizon);
+        account_.resize(levels_per_island.size());
+        refiner_.resize(levels_per_island);
         const std::size_t K = gate_.num_islands(), Lm = gate_.max_levels();
         probs_.resize(K * Lm);
         sets_.resize(K * Lm);
@@ -111,9 +105,9 @@ public:
         order_.resize(K);
         entropy_.resize(K);
         prev_action_.resize(K);
-        upper_.resize(K);
+        tops_.resize(K);
+        for (std::size_t k = 0; k < K; ++k) tops_[k] = static_cast<level_t>(gate_.num_levels(k) - 1);
         dec_top_.assign(K, 0.0);
-        dec_level_.assign(K, 0.0);
         label_.resize(K);
         reservoir_.reserve(std::min<std::size_t>(cfg_.replay_capacity, 4096));
         if constexpr (replays_raw_features) {
@@ -124,6 +118,7 @@ public:
     [[nodiscard]] const config& cfg() const noexcept { return cfg_; }
     [[nodiscard]] P& policy() noexcept { return policy_; }
     [[nodiscard]] Model& model() noexcept { return model_; }
+    [[nodiscard]] const Account& account() const noexcept { return account_; }
     [[nodiscard]] entropy_gate& gate() noexcept { return gate_; }
     [[nodiscard]] conformal_calibrator& calibrator() noexcept { return cal_; }
     [[nodiscard]] std::size_t num_islands() const noexcept { return gate_.num_islands(); }
@@ -171,10 +166,10 @@ public:
             entropy_[k] = gate_.island_entropy(probs_, k);
         }
         ++decisions_;
-        if (obs.interval == 0) slack_ = 0.0;  // a new episode opens a new account
-        const double allowance = allowance_s();
+        if (obs.interval == 0) account_.open();  // a new episode opens a new account
+        const double allowance = account_.allowance_s();
         last_unseen_ = gate_.value(probs_) > gate_.threshold();
-        const bool need_times = cfg_.budget_guard || cfg_.accounting == budget_accounting::cumulative;
+        const bool need_times = cfg_.budget_guard || books_decisions;
         have_times_ = need_times;
         if (need_times) argmax_times(obs);
         last_guarded_ = !last_unseen_ && cfg_.budget_guard && !argmax_all_top_ &&
@@ -205,8 +200,9 @@ public:
                 last_search_ = search_.search(model_, obs, sets_, sizes_, start_, order_, a, limit(allowance));
             }
         }
-        if (cfg_.refine) refine(obs, a, allowance);
-        if (cfg_.accounting == budget_accounting::cumulative) record_decision(obs, a);
+        last_refined_ = refiner_.refine(search_, model_, obs, std::span<level_t>(a), limit(allowance));
+        if (last_refined_) ++refined_;
+        if constexpr (books_decisions) record_decision(obs, a);
         // the wrapped policy's feature history follows the episode, as it would under its own act()
         if constexpr (requires { policy_.advance(obs); }) policy_.advance(obs);
         prev_obs_ = obs;
@@ -216,7 +212,7 @@ public:
 
     /// After the interval: schedules (deferred) or runs (inline) the SGD and replay steps of an unseen decision.
     void observe(const dvfs::observation& obs, const dvfs::action& a, const dvfs::step_outcome& outcome) {
-        if (cfg_.accounting == budget_accounting::cumulative) settle(obs, outcome.time_s);
+        account_.settle(obs, prev_action_, tops_, cfg_.search.slowdown, outcome.time_s);
         if (!last_unseen_) return;
         // The pseudo-label goes with the observation that follows the decision — the state the policy acts on
         // next — so the step shapes the very next decision (phases persist over intervals). Measured against
@@ -244,13 +240,13 @@ public:
     [[nodiscard]] bool last_guarded() const noexcept { return last_guarded_; }
     [[nodiscard]] bool last_widened() const noexcept { return last_widened_; }
     [[nodiscard]] const product_search_result& last_search() const noexcept { return last_search_; }
-    /// Decisions the refinement changed (refine), and whether the last one was.
+    /// Decisions the refiner changed, and whether the last one was.
     [[nodiscard]] std::size_t refined_decisions() const noexcept { return refined_; }
     [[nodiscard]] bool last_refined() const noexcept { return last_refined_; }
-    /// The cumulative account's banked slack S in seconds (0 with per-interval accounting): Σ over the
-    /// episode's intervals of (1 + p)·reference − measured time, the reference being the settled all-top time
-    /// (see settle(); docs/uaol.md#slack-account). An observation with interval 0 (a new episode) empties it.
-    [[nodiscard]] double slack_s() const noexcept { return slack_; }
+    /// The account's banked slack S in seconds (0 with per_interval_budget): Σ over the episode's intervals
+    /// of (1 + p)·reference − measured time (slack_account; docs/uaol.md#slack-account). An observation with
+    /// interval 0 (a new episode) empties it.
+    [[nodiscard]] double slack_s() const noexcept { return account_.slack_s(); }
     [[nodiscard]] std::size_t reservoir_size() const noexcept { return reservoir_.size(); }
     [[nodiscard]] std::size_t sgd_steps() const noexcept { return sgd_steps_; }
 
@@ -289,61 +285,18 @@ private:
         return t;
     }
 
-    /// The time a decision may add beyond (1 + p)·t̂(all top): S/H with the cumulative account, else 0.
-    [[nodiscard]] double allowance_s() const noexcept {
-        return cfg_.accounting == budget_accounting::cumulative ? slack_ / cfg_.slack_horizon : 0.0;
-    }
-
-    /// refine: the search over {0, …, a_k} per island (levels ascend in speed); a is the decision on entry
-    /// (the argmax, or the conformal search's choice) and the refined one on exit. The decision itself is a
-    /// member, so a feasible one is only replaced by a configuration the models predict lower in EDP; when
-    /// nothing meets the limit the decision stands.
-    void refine(const dvfs::observation& obs, dvfs::action& a, double allowance) {
-        const std::size_t K = num_islands(), Lm = gate_.max_levels();
-        std::copy(a.begin(), a.end(), upper_.begin());
-        for (std::size_t k = 0; k < K; ++k) {
-            sizes_[k] = static_cast<std::size_t>(upper_[k]) + 1;
-            for (std::size_t l = 0; l < sizes_[k]; ++l) sets_[k * Lm + l] = static_cast<level_t>(l);
-            order_[k] = k;
-        }
-        const product_search_result r = search_.search(model_, obs, sets_, sizes_, upper_, order_, a, limit(allowance));
-        if (!r.feasible) {
-            std::copy(upper_.begin(), upper_.end(), a.begin());
-            return;
-        }
-        last_refined_ = !std::equal(upper_.begin(), upper_.end(), a.begin());
-        if (last_refined_) ++refined_;
-    }
-
-    /// Books the interval just run against its reference, the time it would have taken with every island at
-    /// its top level, settled (no switch): per island that retired instructions, its measured busy time
-    /// if it ran at the top level, else busy·t̂_k(top)/t̂_k(level) with the models' settled estimates from
-    /// the decision (a bias common to both cancels); reference = max_k, or the measured time when no island
-    /// worked. Then S += (1 + p)·reference − measured.
-    void settle(const dvfs::observation& after, double measured_s) noexcept {
-        if (!std::isfinite(measured_s) || measured_s <= 0.0 || after.num_islands() != num_islands()) return;
-        double ref = 0.0;
-        for (std::size_t k = 0; k < num_islands(); ++k) {
-            const double busy = after.busy_time_s[k];
-            if (!(busy > 0.0) || !std::isfinite(busy)) continue;
-            double ref_k = busy;
-            if (prev_action_[k] != gate_.num_levels(k) - 1 && dec_top_[k] > 0.0 && dec_level_[k] > 0.0 &&
-                std::isfinite(dec_top_[k] / dec_level_[k]))
-                ref_k = busy * dec_top_[k] / dec_level_[k];
-            ref = std::max(ref, ref_k);
-        }
-        if (ref <= 0.0) ref = measured_s;
-        slack_ += (1.0 + cfg_.search.slowdown) * ref - measured_s;
-    }
-
-    /// Settled estimates of the decision for settle(): t̂_k(chosen level) per island (t̂_k(top) is stored by
-    /// argmax_times, which runs on every decision under the cumulative account).
+    /// Books the decision's settled estimates with the account: t̂_k(top) (stored by argmax_times, which runs
+    /// on every decision when the account books them) and t̂_k(chosen level) per island.
     void record_decision(const dvfs::observation& obs, const dvfs::action& a) noexcept {
-        for (std::size_t k = 0; k < num_islands(); ++k) {
-            const auto top = static_cast<level_t>(gate_.num_levels(k) - 1);
-            dec_level_[k] = a[k] == top ? dec_top_[k] : settled_estimate(model_, obs, k, a[k]).time_s;
-        }
+        for (std::size_t k = 0; k < num_islands(); ++k)
+            account_.book(k, dec_top_[k], a[k] == tops_[k] ? dec_top_[k] : settled_estimate(model_, obs, k, a[k]).time_s);
     }
+
+    /// Whether the account uses book() (a static books_decisions = false says it does not).
+    static constexpr bool books_decisions = [] {
+        if constexpr (requires { Account::books_decisions; }) return static_cast<bool>(Account::books_decisions);
+        else return true;
+    }();
 
     struct example {
         dvfs::observation obs;     ///< without replays_raw_features
@@ -393,20 +346,22 @@ private:
     config cfg_;
     P policy_;
     Model model_;
+    Account account_;
+    Refiner refiner_;
     entropy_gate gate_;
     conformal_calibrator cal_;
     product_set_search search_;
     rng_type rng_;
     std::vector<double> probs_, entropy_;
-    std::vector<level_t> sets_, start_, prev_action_, label_, upper_;
+    std::vector<level_t> sets_, start_, prev_action_, label_, tops_;
     std::vector<std::size_t> sizes_, order_;
     std::vector<example> reservoir_;
     dvfs::observation prev_obs_, pending_obs_;
     std::vector<double> pending_raw_;
     product_search_result last_search_{};
     std::size_t decisions_ = 0, unseen_ = 0, seen_total_ = 0, sgd_steps_ = 0, guarded_ = 0, widened_ = 0, refined_ = 0;
-    double t_top_ = 0.0, t_argmax_ = 0.0, slack_ = 0.0;
-    std::vector<double> dec_top_, dec_level_;  // the account's per-island settled estimates of the decision
+    double t_top_ = 0.0, t_argmax_ = 0.0;
+    std::vector<double> dec_top_;  // per-island settled t̂_k(top) of the decision (guard, account)
     bool argmax_all_top_ = true, have_times_ = false;
     bool have_prev_ = false, pending_ = false, last_unseen_ = false, last_guarded_ = false, last_widened_ = false,
          last_refined_ = false;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <l2s/core/error.hpp>
+#include <l2s/core/observer.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/observation.hpp>
@@ -103,16 +104,27 @@ struct rollout_result {
 };
 
 /// Runs policy p (act(obs, action&), and observe(obs, action, outcome) when it has it) through a whole
-/// episode of env from reset(rng).
-template <class P>
+/// episode of env from reset(rng). Observers may have on_act_begin(const observation&) and
+/// on_act_end(const action&) (called around each act(), e.g. to time decisions) and
+/// on_interval(const observation& after, const action&, const step_outcome&) (after each step and the
+/// policy's observe(); returning control::stop ends the episode early).
+template <class P, class... Obs>
     requires PolicyFor<P, dvfs_env>
-rollout_result rollout(dvfs_env& env, P& p, rng_type& rng) {
+rollout_result rollout(dvfs_env& env, P& p, rng_type& rng, Obs&... obs) {
     action a(env.num_islands(), 0);
     const observation* o = &env.reset(rng);
     while (!env.done()) {
+        (void)notify_each([&](auto& x) { if constexpr (requires { x.on_act_begin(*o); }) x.on_act_begin(*o); }, obs...);
         p.act(*o, a);
+        (void)notify_each([&](auto& x) { if constexpr (requires { x.on_act_end(a); }) x.on_act_end(a); }, obs...);
         const step_outcome r = env.step(a);
         if constexpr (LearningPolicyFor<P, dvfs_env>) p.observe(env.observe(), a, r);
+        const control c = notify_each(
+            [&](auto& x) {
+                if constexpr (requires { x.on_interval(env.observe(), a, r); }) return x.on_interval(env.observe(), a, r);
+            },
+            obs...);
+        if (c == control::stop) break;
         o = &env.observe();
     }
     return {env.score(), env.taken(), env.score().slowdown(env.reference().time_s)};

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include <l2s/core/error.hpp>
 #include <l2s/studies/l2s_study.hpp>
 #include <l2s/studies/leave_one_out.hpp>
+#include <l2s/studies/uaol_setup.hpp>
 #include <l2s/io/detail/strict_reader.hpp>
 #include <l2s/io/platform.hpp>
 #include <l2s/io/trace.hpp>
@@ -125,6 +127,80 @@ struct scenario {
     return o;
 }
 
+/// UaOL's parts from JSON (every key optional; defaults as in uaol_setup, i.e. the library's):
+///   "alpha", "gate_quantile", "budget", "learning_rate", "score": "lac" | "aps", "budget_guard", "widen_infeasible",
+///   "account":    {"kind": "slack_account", "horizon": H} | {"kind": "per_interval_budget"},
+///   "refinement": {"kind": "refine_below"} | {"kind": "keep_decision"},
+///   "models":     {"kind": "island_models", "tolerance": x} | {"kind": "per_island_models"} | {"kind": "lookahead_model"}
+/// Each `kind` names the library type the study instantiates (docs/cli.md#experiment-files).
+[[nodiscard]] inline uaol_setup uaol_setup_from_json(const nlohmann::json& j, const std::string& path = "uaol") {
+    constexpr const char* who = "l2s::studies::uaol_setup_from_json";
+    io::strict_reader r(j, path, who);
+    uaol_setup u;
+    auto& p = u.policy;
+    r.get("alpha", p.conformal.alpha);
+    r.get("gate_quantile", p.gate.quantile);
+    r.get("budget", p.search.budget);
+    r.get("learning_rate", p.learning_rate);
+    r.get_named("score", p.conformal.score, online::conformal_score_names);
+    r.get("budget_guard", p.budget_guard);
+    r.get("widen_infeasible", p.widen_infeasible);
+    // a {"kind": name, ...} object: its reader (kind already read) and the kind
+    auto kind_of = [&](const nlohmann::json& o, const std::string& where, std::initializer_list<const char*> kinds) {
+        io::strict_reader k(o, where, who);
+        std::string kind;
+        k.get("kind", kind);
+        std::string all;
+        for (const char* n : kinds) {
+            if (kind == n) return std::pair{std::move(k), kind};
+            all += (all.empty() ? "" : ", ") + std::string(n);
+        }
+        k.fail(where + ".kind", "must be one of " + all + (kind.empty() ? " (missing)" : ", not '" + kind + "'"));
+    };
+    if (const auto* a = r.child("account")) {
+        auto [k, kind] = kind_of(*a, path + ".account", {"slack_account", "per_interval_budget"});
+        if (kind == "slack_account") {
+            online::slack_account_config sc;
+            k.get("horizon", sc.horizon);
+            k.finish();
+            try {
+                u.account = online::slack_account(sc);
+            } catch (const invalid_config& e) {
+                k.fail(path + ".account.horizon", e.what());
+            }
+        } else {
+            k.finish();
+            u.account = online::per_interval_budget{};
+        }
+    }
+    if (const auto* f = r.child("refinement")) {
+        auto [k, kind] = kind_of(*f, path + ".refinement", {"refine_below", "keep_decision"});
+        k.finish();
+        if (kind == "refine_below") u.refinement = online::refine_below{};
+        else u.refinement = online::keep_decision{};
+    }
+    if (const auto* m = r.child("models")) {
+        auto [k, kind] = kind_of(*m, path + ".models", {"island_models", "per_island_models", "lookahead_model"});
+        if (kind == "island_models") {
+            online::pooled_time_config pc;
+            k.get("tolerance", pc.tolerance);
+            k.finish();
+            try {
+                u.models = online::pooled_time(pc);
+            } catch (const invalid_config& e) {
+                k.fail(path + ".models.tolerance", e.what());
+            }
+        } else {
+            k.finish();
+            if (kind == "per_island_models") u.models = online::per_island_time{};
+            else u.models = lookahead_models{};
+        }
+    }
+    r.finish();
+    u.validate(who);
+    return u;
+}
+
 /// Reads a leave-one-out experiment config (every key optional; defaults as in loo_config).
 [[nodiscard]] inline loo_config loo_config_from_json(const nlohmann::json& j, const std::string& path = "experiment") {
     io::strict_reader r(j, path, "l2s::studies::loo_config_from_json");
@@ -138,19 +214,7 @@ struct scenario {
     r.get("oracle_evaluations", c.oracle_evaluations);
     r.get("softmax_l2", c.softmax_l2);
     r.get_named("features", c.features, policy::feature_set_names);
-    r.get("uaol_alpha", c.uaol_alpha);
-    r.get("uaol_gate_quantile", c.uaol_gate_quantile);
-    r.get("uaol_budget", c.uaol_budget);
-    r.get("uaol_learning_rate", c.uaol_learning_rate);
-    r.get("uaol_calibration", c.uaol_calibration);
-    r.get("uaol_models", c.uaol_models);
-    r.get("uaol_model_pretraining", c.uaol_model_pretraining);
-    r.get("uaol_budget_guard", c.uaol_budget_guard);
-    r.get("uaol_widen_infeasible", c.uaol_widen_infeasible);
-    r.get_named("uaol_accounting", c.uaol_accounting, online::budget_accounting_names);
-    r.get("uaol_slack_horizon", c.uaol_slack_horizon);
-    r.get("uaol_refine", c.uaol_refine);
-    r.get_named("uaol_score", c.uaol_score, online::conformal_score_names);
+    if (const auto* u = r.child("uaol")) c.uaol = uaol_setup_from_json(*u, path + ".uaol");
     r.get("governors", c.governors);
     r.finish();
     c.validate();

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include <l2s/learn/imitation.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/studies/leave_one_out.hpp>
@@ -292,9 +293,9 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
             }
             if (it.role != "training") continue;
             const auto best_obs = ev.observations(it.best.best);
-            detail::append_imitation(best_obs, it.best.best, fm, agnostic);
-            detail::append_imitation(best_obs, it.best.best, fm, own[i]);
-            detail::append_imitation(ev.observations(it.greedy.best), it.greedy.best, fm, greedy_labels);
+            learn::append_imitation(best_obs, it.best.best, fm, agnostic);
+            learn::append_imitation(best_obs, it.best.best, fm, own[i]);
+            learn::append_imitation(ev.observations(it.greedy.best), it.greedy.best, fm, greedy_labels);
         }
 
         // 2. imitation learning

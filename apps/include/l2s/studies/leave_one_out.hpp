@@ -17,8 +17,10 @@
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/studies/runs.hpp>
+#include <l2s/studies/uaol_setup.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/learn/evaluate.hpp>
+#include <l2s/learn/imitation.hpp>
 #include <l2s/learn/softmax_trainer.hpp>
 #include <l2s/sim/identification.hpp>
 #include <l2s/online/island_models.hpp>
@@ -28,6 +30,7 @@
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/local.hpp>
+#include <l2s/search/oracle.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/governors.hpp>
 #include <l2s/sim/lookahead_model.hpp>
@@ -49,31 +52,9 @@ struct loo_config {
     std::size_t oracle_evaluations = 60000;      ///< search budget per application (greedy, then local)
     double softmax_l2 = 1e-3;                    ///< L2 of the imitation-learned softmax policy
     policy::feature_set features = policy::feature_set::standard;  ///< the policy's inputs (8, 32 or 128 per island)
-    double uaol_alpha = 0.1;                     ///< conformal miscoverage
-    double uaol_gate_quantile = 0.2;             ///< τ = this quantile of seen-state entropies (docs/uaol.md#gate-quantile)
-    std::size_t uaol_budget = 64;                ///< B of the bounded search
-    double uaol_learning_rate = 0.05;            ///< SGD step of the online policy update
-    /// Conformal sets calibrated on the policy's own training programs ("in_distribution") or, per training
-    /// program, on a policy trained without it ("cross_program", docs/uaol.md#cross-program). The gate is
-    /// calibrated in distribution either way.
-    std::string uaol_calibration = "in_distribution";
-    /// UaOL's power/time models: "runtime" (online::island_models, learned online — the method), "pooled"
-    /// (the same with island_models_config::pooled_time, docs/uaol.md#pooled-time), "anchored"
-    /// (the same, anchored on the last interval's measurements, docs/uaol.md#anchored-models) or "lookahead"
-    /// (sim::lookahead_model, the simulator's exact next-interval costs — a bound that isolates the runtime
-    /// models' share of the gap to the oracle, docs/uaol.md#exact-models).
-    std::string uaol_models = "pooled";
-    /// What the runtime models learn from before the held-out program: "identification" (one run of each
-    /// training program at random levels, sim::identify), "oracle" (the training programs' oracle runs)
-    /// or "both" (docs/uaol.md#identification).
-    std::string uaol_model_pretraining = "identification";
-    online::conformal_score uaol_score = online::conformal_score::lac;  ///< conformal score of the sets
-    bool uaol_budget_guard = true;       ///< online::uaol_policy_config::budget_guard (docs/uaol.md#budget-safety)
-    bool uaol_widen_infeasible = true;   ///< online::uaol_policy_config::widen_infeasible
-    /// online::uaol_policy_config::accounting, slack_horizon, refine (docs/uaol.md#slack-account)
-    online::budget_accounting uaol_accounting = online::budget_accounting::cumulative;
-    double uaol_slack_horizon = 8.0;
-    bool uaol_refine = true;
+    /// UaOL's parts (studies/uaol_setup.hpp); the library's defaults. Its slowdown budget and seed are this
+    /// config's objective.max_slowdown and seed.
+    uaol_setup uaol{};
     std::vector<std::string> governors{"performance", "powersave", "ondemand", "conservative", "schedutil"};
 
     void validate() const {
@@ -82,22 +63,7 @@ struct loo_config {
         objective.validate(who.c_str());
         if (intervals < 10 || intervals > 100000) throw invalid_config(who + ": intervals must be in [10, 100000]");
         if (oracle_evaluations < 100) throw invalid_config(who + ": oracle_evaluations must be >= 100");
-        require_config(uaol_alpha > 0.0 && uaol_alpha < 1.0, who, "uaol_alpha", "in (0, 1)", uaol_alpha);
-        require_config(uaol_gate_quantile > 0.0 && uaol_gate_quantile <= 1.0, who, "uaol_gate_quantile", "in (0, 1]",
-                       uaol_gate_quantile);
-        require_config(uaol_budget >= 1, who, "uaol_budget", ">= 1", static_cast<double>(uaol_budget));
-        require_config(uaol_learning_rate > 0.0, who, "uaol_learning_rate", "> 0", uaol_learning_rate);
-        require_config(uaol_slack_horizon > 0.0, who, "uaol_slack_horizon", "> 0", uaol_slack_horizon);
-        if (uaol_models != "runtime" && uaol_models != "anchored" && uaol_models != "pooled" && uaol_models != "lookahead")
-            throw invalid_config(who + ": uaol_models must be runtime, anchored, pooled or lookahead, not '" + uaol_models +
-                                 "'");
-        if (uaol_model_pretraining != "identification" && uaol_model_pretraining != "oracle" &&
-            uaol_model_pretraining != "both")
-            throw invalid_config(who + ": uaol_model_pretraining must be identification, oracle or both, not '" +
-                                 uaol_model_pretraining + "'");
-        if (uaol_calibration != "in_distribution" && uaol_calibration != "cross_program")
-            throw invalid_config(who + ": uaol_calibration must be in_distribution or cross_program, not '" +
-                                 uaol_calibration + "'");
+        uaol.validate(who);
         require_config(softmax_l2 >= 0.0, who, "softmax_l2", ">= 0", softmax_l2);
         const auto apps = applications.empty() ? sim::parsec_names() : applications;
         if (apps.size() < 2) throw invalid_config(who + ": need at least 2 applications");
@@ -159,10 +125,7 @@ struct loo_result {
     rng_type rng(cfg.seed);
     const policy::feature_map fm(K, levels, {.set = cfg.features});
     learn::dataset train(levels, fm.num_features()), calib(levels, fm.num_features());
-    std::vector<learn::dataset> train_of;                  // per training application (cross-program folds)
-    std::vector<std::vector<dvfs::observation>> calib_of;  // per training application
-    auto models = online::island_models::for_platform(
-        chip, {.anchored = cfg.uaol_models == "anchored", .pooled_time = cfg.uaol_models == "pooled"});
+    auto models = make_runtime_models(cfg.uaol, chip);
     std::vector<dvfs::observation> calib_obs;
     std::size_t done = 0;
     for (std::size_t i = 0; i < apps.size(); ++i) {
@@ -170,25 +133,15 @@ struct loo_result {
         res.training.push_back(apps[i]);
         say("oracle " + std::to_string(++done) + "/" + std::to_string(apps.size() - 1) + ": " + apps[i]);
         sim::sequence_evaluator ev(make_sim(apps[i], i));
-        const auto o = detail::oracle(ev, cfg.objective, cfg.oracle_evaluations, rng);
+        const auto o = search::oracle({.obj = cfg.objective}).search(ev, vf_sequence{}, {.max_evaluations = cfg.oracle_evaluations}, rng);
         res.training_oracle_edp_gain += 1.0 - o.score.edp() / o.reference.edp();
         const auto obs = ev.observations(o.best);
-        train_of.emplace_back(levels, fm.num_features());
-        detail::append_imitation(obs, o.best, fm, train_of.back(), 2, 0);  // even intervals train the policy
-        train.merge(train_of.back());
-        detail::append_imitation(obs, o.best, fm, calib, 2, 1);  // odd ones calibrate UaOL
-        calib_of.emplace_back();
-        for (std::size_t t = 1; t < obs.size(); t += 2) calib_of.back().push_back(obs[t]);
-        calib_obs.insert(calib_obs.end(), calib_of.back().begin(), calib_of.back().end());
-        for (std::size_t t = 0; t + 1 < obs.size(); ++t) {
-            const dvfs::action act(o.best.begin() + static_cast<std::ptrdiff_t>(t * K),
-                                  o.best.begin() + static_cast<std::ptrdiff_t>((t + 1) * K));
-            if (cfg.uaol_model_pretraining != "identification") models.update(obs[t], act, obs[t + 1]);
-        }
-        if (cfg.uaol_model_pretraining != "oracle") {
-            rng_type id_rng(cfg.seed + 7777 + i);  // its own stream: the rest of the experiment is unchanged
-            (void)sim::identify(models, *make_sim(apps[i], i), id_rng);
-        }
+        learn::append_imitation(obs, o.best, fm, train, 2, 0);  // even intervals train the policy
+        learn::append_imitation(obs, o.best, fm, calib, 2, 1);  // odd ones calibrate UaOL
+        for (std::size_t t = 1; t < obs.size(); t += 2) calib_obs.push_back(obs[t]);
+        // the runtime models learn each training program by system identification (random levels)
+        rng_type id_rng(cfg.seed + 7777 + i);  // its own stream: the rest of the experiment is unchanged
+        std::visit([&](auto& m) { (void)sim::identify(m, *make_sim(apps[i], i), id_rng); }, models);
     }
     res.training_oracle_edp_gain /= static_cast<double>(res.training.size());
     res.training_samples = train.size();
@@ -207,7 +160,7 @@ struct loo_result {
     sim::sequence_evaluator ev(test_sim);
     sim::dvfs_env env(test_sim);
     say("oracle for the held-out application " + cfg.held_out);
-    const auto oracle = detail::oracle(ev, cfg.objective, cfg.oracle_evaluations, rng);
+    const auto oracle = search::oracle({.obj = cfg.objective}).search(ev, vf_sequence{}, {.max_evaluations = cfg.oracle_evaluations}, rng);
     auto nothing = [](auto&) {};
     for (const auto& g : cfg.governors) {
         say("governor " + g);
@@ -220,44 +173,18 @@ struct loo_result {
         res.runs.push_back(detail::run_policy("l2s_policy", env, ev, p, rng, nothing));
     }
     say("UaOL");
-    online::uaol_policy_config uc;
-    uc.conformal.alpha = cfg.uaol_alpha;
-    uc.conformal.score = cfg.uaol_score;
-    uc.gate.quantile = cfg.uaol_gate_quantile;
-    uc.search.budget = cfg.uaol_budget;
+    online::uaol_policy_config uc = cfg.uaol.policy;
     uc.search.slowdown = cfg.objective.max_slowdown;
-    uc.learning_rate = cfg.uaol_learning_rate;
-    uc.budget_guard = cfg.uaol_budget_guard;
-    uc.widen_infeasible = cfg.uaol_widen_infeasible;
-    uc.accounting = cfg.uaol_accounting;
-    uc.slack_horizon = cfg.uaol_slack_horizon;
-    uc.refine = cfg.uaol_refine;
     uc.seed = cfg.seed;
     const auto lt = calib.label_tensor();
     const std::span<const level_t> calib_labels(lt.data(), lt.size());
-    std::vector<double> cross_blocks;  // cross-program calibration: fold a's policy never saw program a
-    if (cfg.uaol_calibration == "cross_program") {
-        say("cross-program calibration (" + std::to_string(train_of.size()) + " folds)");
-        for (std::size_t a = 0; a < train_of.size(); ++a) {
-            learn::dataset rest(levels, fm.num_features());
-            for (std::size_t b = 0; b < train_of.size(); ++b)
-                if (b != a) rest.merge(train_of[b]);
-            auto fold = learn::train_softmax_linear<double>(rest, tc);
-            const auto pb = online::episode_probabilities(fold, calib_of[a], K * res.levels);
-            cross_blocks.insert(cross_blocks.end(), pb.begin(), pb.end());
-        }
-    }
     std::vector<double> unseen;
-    auto run_uaol = [&](auto model) {
-        online::uaol_policy<policy::softmax_linear<double>, decltype(model)> uaol(l2s_policy, std::move(model), levels, uc);
+    with_uaol(cfg.uaol, l2s_policy, models, test_sim, levels, uc, [&](auto& uaol) {
         uaol.calibrate(calib_obs, calib_labels, rng);
-        if (!cross_blocks.empty()) uaol.calibrate_sets(cross_blocks, calib_labels, rng);
         res.runs.push_back(detail::run_policy("uaol", env, ev, uaol, rng,
                                               [&](auto& u) { unseen.push_back(u.last_unseen() ? 1.0 : 0.0); }));
         res.uaol_unseen_total = uaol.unseen_fraction();
-    };
-    if (cfg.uaol_models == "lookahead") run_uaol(sim::lookahead_model(test_sim));
-    else run_uaol(models);
+    });
     res.runs.push_back(detail::replay_run("oracle", ev, oracle.best));
     const double oracle_edp = res.runs.back().score.edp();
     for (auto& r : res.runs) r.edp_vs_oracle = r.score.edp() / oracle_edp;
