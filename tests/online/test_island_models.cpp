@@ -139,6 +139,19 @@ TEST_CASE("per_island_models::for_platform: the chip's V/F tables, as given expl
     }
 }
 
+namespace {
+/// Two islands of four cores, four levels, one phase per island over the whole run and no memory contention:
+/// the time-per-instruction law is then exactly the models' [1/f, memory accesses per instruction, 1] form.
+std::shared_ptr<const sim::simulator> one_phase_sim(std::size_t T = 40) {
+    const auto chip = sim::sniper_manycore(8, 4, 4);
+    sim::workload w;
+    w.name = "one_phase";
+    w.islands = {{{.cpi_core = 1.3, .mem_per_instr = 0.004, .intervals = T}},
+                 {{.cpi_core = 0.8, .mem_per_instr = 0.010, .intervals = T}}};
+    return std::make_shared<const sim::simulator>(chip, w, sim::sim_config{.contention = false});
+}
+}  // namespace
+
 TEST_CASE("per_island_models: a switch costs the transition stall and, upwards, the ramp at the old speed — as in the simulator") {
     const auto s = one_phase_sim();
     const auto& chip = s->chip();
@@ -305,7 +318,7 @@ TEST_CASE("island_models (pooled_time, the default): islands at two frequencies 
 TEST_CASE("island_models (pooled_time, the default): islands with different V/F tables are fitted apart") {
     std::vector<std::vector<double>> f = {{1e9, 2e9}, {1e9, 2e9}, {0.5e9, 1e9}, {0.5e9, 1e9}};
     std::vector<std::vector<double>> v = {{0.8, 1.0}, {0.8, 1.0}, {0.7, 0.9}, {0.7, 0.9}};
-    per_island_models m(f, v, {.pooled_time = true});
+    online::island_models m(f, v);
     dvfs::observation b, a;
     b.resize(4);
     a.resize(4);

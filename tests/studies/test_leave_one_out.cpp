@@ -120,10 +120,10 @@ TEST_CASE("loo_config: bad configurations are rejected naming the key") {
     CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("turbo"), invalid_config);
     c = small();
     c.uaol.policy.conformal.alpha = 1.5;
-    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol.alpha"), invalid_config);
+    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol: alpha"), invalid_config);
     c = small();
     c.uaol.policy.search.budget = 0;
-    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol.budget"), invalid_config);
+    CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol: budget"), invalid_config);
 
     using nlohmann::json;
     CHECK_NOTHROW((void)studies::loo_config_from_json(json::parse(R"({"held_out": "dedup", "intervals": 50,

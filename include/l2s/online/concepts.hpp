@@ -30,6 +30,13 @@ concept OnlineLearner = requires(M& m, const M& cm, const vec& x, double y) {
 template <class M>
 concept ResettableOnlineLearner = OnlineLearner<M> && requires(M& m) { m.reset(); };
 
+/// IntervalLearner moved to l2s/dvfs/concepts.hpp (namespace l2s); this name stays for one release.
+using ::l2s::IntervalLearner;
+
+}  // namespace l2s::online
+
+namespace l2s {
+
 /// How online::uaol_policy enforces the slowdown budget p over an episode: resize(K); open() at a new
 /// episode; allowance_s(), the time a decision may add beyond (1 + p)·t̂(all islands at the top level);
 /// slack_s(), what is banked; book(k, t̂_k(top), t̂_k(level)), the settled estimates of each decision; and
@@ -54,8 +61,8 @@ concept BudgetAccount = requires(A& a, const A& ca, std::size_t k, double x, con
 template <class R, class Model>
 concept DecisionRefinerFor =
     PowerPerformanceModel<Model> &&
-    requires(R& r, std::span<const std::size_t> levels, product_set_search& s, const Model& m,
-             const dvfs::observation& o, std::span<level_t> a, time_limit t) {
+    requires(R& r, std::span<const std::size_t> levels, online::product_set_search& s, const Model& m,
+             const dvfs::observation& o, std::span<level_t> a, online::time_limit t) {
         r.resize(levels);
         { r.refine(s, m, o, a, t) } -> std::convertible_to<bool>;
     };
@@ -73,7 +80,4 @@ concept TimePooling = requires(T& t, const T& ct, const std::vector<std::vector<
     t.reset();
 };
 
-/// IntervalLearner moved to l2s/dvfs/concepts.hpp (namespace l2s); this name stays for one release.
-using ::l2s::IntervalLearner;
-
-}  // namespace l2s::online
+}  // namespace l2s

@@ -197,7 +197,7 @@ struct scenario {
         }
     }
     r.finish();
-    u.validate(who);
+    u.validate(std::string(who) + ": " + path);
     return u;
 }
 

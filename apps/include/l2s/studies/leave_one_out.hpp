@@ -63,7 +63,7 @@ struct loo_config {
         objective.validate(who.c_str());
         if (intervals < 10 || intervals > 100000) throw invalid_config(who + ": intervals must be in [10, 100000]");
         if (oracle_evaluations < 100) throw invalid_config(who + ": oracle_evaluations must be >= 100");
-        uaol.validate(who);
+        uaol.validate(who + ": uaol");
         require_config(softmax_l2 >= 0.0, who, "softmax_l2", ">= 0", softmax_l2);
         const auto apps = applications.empty() ? sim::parsec_names() : applications;
         if (apps.size() < 2) throw invalid_config(who + ": need at least 2 applications");

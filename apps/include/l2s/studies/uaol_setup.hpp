@@ -35,14 +35,15 @@ struct uaol_setup {
     /// simulator's exact costs.
     std::variant<online::pooled_time, online::per_island_time, lookahead_models> models{};
 
+    /// Throws invalid_config naming `who` and the field (alpha, gate_quantile, budget, learning_rate).
     void validate(const std::string& who) const {
         const auto& p = policy;
-        require_config(p.conformal.alpha > 0.0 && p.conformal.alpha < 1.0, who, "uaol.alpha", "in (0, 1)",
+        require_config(p.conformal.alpha > 0.0 && p.conformal.alpha < 1.0, who, "alpha", "in (0, 1)",
                        p.conformal.alpha);
-        require_config(p.gate.quantile > 0.0 && p.gate.quantile <= 1.0, who, "uaol.gate_quantile", "in (0, 1]",
+        require_config(p.gate.quantile > 0.0 && p.gate.quantile <= 1.0, who, "gate_quantile", "in (0, 1]",
                        p.gate.quantile);
-        require_config(p.search.budget >= 1, who, "uaol.budget", ">= 1", static_cast<double>(p.search.budget));
-        require_config(p.learning_rate > 0.0, who, "uaol.learning_rate", "> 0", p.learning_rate);
+        require_config(p.search.budget >= 1, who, "budget", ">= 1", static_cast<double>(p.search.budget));
+        require_config(p.learning_rate > 0.0, who, "learning_rate", "> 0", p.learning_rate);
     }
 };
 
