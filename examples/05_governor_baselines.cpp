@@ -5,6 +5,7 @@
 #include <limits>
 #include <memory>
 
+#include <l2s/search/static_level.hpp>
 #include <l2s/sim.hpp>
 
 int main() {
@@ -31,7 +32,7 @@ int main() {
         if (kind == sim::governor_kind::ondemand) ondemand_edp = r.score.edp();
     }
     const double budget = 1.05 * ev.reference().time_s;  // the best uniform level within a 5 % slowdown
-    const auto best = sim::best_static_level(ev, [&](const dvfs::sequence_score& s) {
+    const auto best = search::best_static_level(ev, [&](const dvfs::sequence_score& s) {
         return s.time_s <= budget ? s.edp() : std::numeric_limits<double>::infinity();
     });
     std::printf("%-14s %10.4f %9.3f %+8.1f%%            (level %d on every island)\n", "best static",

@@ -5,3 +5,4 @@
 #include <l2s/bo/design.hpp>
 #include <l2s/bo/observers.hpp>
 #include <l2s/bo/optimizer.hpp>
+#include <l2s/bo/optimizer_state.hpp>

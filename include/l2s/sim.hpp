@@ -4,7 +4,8 @@
 #include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/dtm.hpp>
 #include <l2s/sim/dvfs_env.hpp>
-#include <l2s/sim/governors.hpp>
+#include <l2s/sim/cpufreq_governors.hpp>
+#include <l2s/sim/governor_policy.hpp>
 #include <l2s/sim/identification.hpp>
 #include <l2s/sim/lookahead_model.hpp>
 #include <l2s/dvfs/observation.hpp>

@@ -13,7 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include <l2s/dvfs/concepts.hpp>
-#include <l2s/sim/governors.hpp>
+#include <l2s/sim/cpufreq_governors.hpp>
+#include <l2s/sim/governor_policy.hpp>
 
 #include "../support/data.hpp"
 

@@ -11,7 +11,7 @@
 #include <l2s/policy/q_learning.hpp>
 #include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/dtm.hpp>
-#include <l2s/sim/governors.hpp>
+#include <l2s/search/static_level.hpp>
 
 namespace {
 using namespace l2s;
@@ -149,16 +149,16 @@ TEST_CASE("best_static_level: exhaustive and uniform searches find the analytic 
             if (isl.power(l) * isl.time(l) < isl.power(arg) * isl.time(arg)) arg = l;
         expect.push_back(static_cast<level_t>(arg));
     }
-    const auto r = sim::best_static_level(ev, energy);
+    const auto r = search::best_static_level(ev, energy);
     CHECK(r.levels == expect);
     CHECK(r.evaluations == 16);
-    const auto u = sim::best_static_level(ev, energy, {.max_combinations = 0});
+    const auto u = search::best_static_level(ev, energy, {.max_combinations = 0});
     CHECK(u.evaluations == 4);
     CHECK(u.objective >= r.objective);
-    const auto e = sim::best_static_level(ev);  // EDP
+    const auto e = search::best_static_level(ev);  // EDP
     CHECK(e.objective == doctest::Approx(e.score.edp()));
     toy_evaluator empty;
-    CHECK_THROWS_AS((void)sim::best_static_level(empty), invalid_argument);
+    CHECK_THROWS_AS((void)search::best_static_level(empty), invalid_argument);
 }
 
 TEST_CASE("q_learning: a learning policy that is seeded, validated, and learns a near-best level") {

@@ -8,6 +8,13 @@
 #include <l2s/policy/concepts.hpp>
 #include <l2s/dvfs/concepts.hpp>
 #include <l2s/space.hpp>
+#include <l2s/problems/vf_toy.hpp>
+#include <l2s/search/beam.hpp>
+#include <l2s/search/bo_guided.hpp>
+#include <l2s/search/exhaustive.hpp>
+#include <l2s/search/greedy.hpp>
+#include <l2s/search/lds.hpp>
+#include <l2s/search/local.hpp>
 
 using namespace l2s;
 
@@ -114,3 +121,12 @@ TEST_CASE("static concept checks compiled") {
     max_policy{}.act(o, a);
     CHECK(a.empty());  // the observation was never sized, so the action has no island
 }
+
+// ---- the shipped search strategies on the V/F toy problem (kept here so search/ does not include problems/)
+static_assert(SearchStrategy<search::greedy, problems::vf_toy>);
+static_assert(SearchStrategy<search::local, problems::vf_toy>);
+static_assert(SearchStrategy<search::beam, problems::vf_toy>);
+static_assert(SearchStrategy<search::exhaustive, problems::vf_toy>);
+static_assert(SearchStrategy<search::lds<search::probability_table>, problems::vf_toy>);
+static_assert(SearchStrategy<search::bo_guided, problems::vf_toy>);
+static_assert(!SearchStrategy<int, problems::vf_toy>);

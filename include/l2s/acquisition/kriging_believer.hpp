@@ -3,6 +3,7 @@
 #pragma once
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include <l2s/acquisition/concepts.hpp>
 #include <l2s/core/checks.hpp>
@@ -20,13 +21,21 @@ struct kriging_believer {
     template <class M, class Pick>
     [[nodiscard]] mat select(M model, Pick&& pick) const {
         static_assert(Surrogate<M>, "l2s::acquisition::kriging_believer: M must model l2s::Surrogate (see docs/concepts.md#surrogate)");
+        return select(std::move(model), std::forward<Pick>(pick), [](M& m, const vec& x) { m.add(x, m.predict(x).mean); });
+    }
+
+    /// The same loop over any fantasy state (for example an objective model with its constraint models, or
+    /// models over transformed inputs): `pick(const State&) → vec` chooses a point, `believe(State&, x)` adds
+    /// the fantasy observations at x. believe is not called after the last pick.
+    template <class State, class Pick, class Believe>
+    [[nodiscard]] mat select(State state, Pick&& pick, Believe&& believe) const {
         require_config(q >= 1, "l2s::acquisition::kriging_believer", "q", ">= 1", static_cast<double>(q));
         mat batch;
         for (std::size_t i = 0; i < q; ++i) {
-            const vec x = pick(static_cast<const M&>(model));
+            const vec x = pick(static_cast<const State&>(state));
             if (i == 0) batch.resize(x.size(), static_cast<Eigen::Index>(q));
             batch.col(static_cast<Eigen::Index>(i)) = x;
-            if (i + 1 < q) model.add(x, model.predict(x).mean);
+            if (i + 1 < q) believe(state, x);
         }
         return batch;
     }

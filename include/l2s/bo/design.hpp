@@ -2,10 +2,12 @@
 // l2s/bo/design.hpp: initial designs (random, Latin hypercube, Sobol), snapped to finite spaces.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <numeric>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <l2s/core/checks.hpp>
@@ -22,12 +24,14 @@ enum class design_kind : std::uint8_t {
     sobol,            ///< digitally shifted Sobol points (Joe & Kuo 2008), LHS above 21 dimensions
 };
 
-[[nodiscard]] inline const char* to_string(design_kind k) noexcept {
-    switch (k) {
-        case design_kind::random: return "random";
-        case design_kind::latin_hypercube: return "latin_hypercube";
-        case design_kind::sobol: return "sobol";
-    }
+/// The name of every design kind, as configuration and state files spell it.
+inline constexpr std::array<std::pair<const char*, design_kind>, 3> design_kind_names{
+    {{"random", design_kind::random}, {"latin_hypercube", design_kind::latin_hypercube}, {"sobol", design_kind::sobol}}};
+
+/// "random", "latin_hypercube" or "sobol" ("unknown" for a value outside the enumeration).
+[[nodiscard]] constexpr const char* to_string(design_kind k) noexcept {
+    for (const auto& [name, v] : design_kind_names)
+        if (v == k) return name;
     return "unknown";
 }
 

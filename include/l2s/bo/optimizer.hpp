@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// l2s/bo/optimizer.hpp: the ask/tell Bayesian-optimisation driver, its serialisable state and run().
+// l2s/bo/optimizer.hpp: the ask/tell Bayesian-optimisation driver and run() (config and state:
+// l2s/bo/optimizer_state.hpp).
 #pragma once
 #include <algorithm>
 #include <cmath>
@@ -18,6 +19,7 @@
 #include <l2s/acquisition/score.hpp>
 #include <l2s/bo/design.hpp>
 #include <l2s/bo/observers.hpp>
+#include <l2s/bo/optimizer_state.hpp>
 #include <l2s/core/checks.hpp>
 #include <l2s/core/concepts.hpp>
 #include <l2s/core/error.hpp>
@@ -27,49 +29,6 @@
 #include <l2s/space/concepts.hpp>
 
 namespace l2s::bo {
-
-/// Tunables of bo::optimizer.  @see docs/bo.md#optimizer_config
-struct optimizer_config {
-    sense goal = sense::minimize;              ///< minimise costs (default) or maximise utilities
-    std::size_t initial_points = 10;          ///< size of the initial design, ≥ 1
-    design_kind initial_design = design_kind::sobol;  ///< kind of the initial design
-    std::size_t relearn_every = 5;            ///< relearn hyperparameters every this many evaluations (0: never)
-    std::size_t num_constraints = 0;          ///< constraint values per tell (g ≤ 0 feasible), one model each
-    bool noisy_objective = false;             ///< incumbent = best posterior mean at feasible data, not best value
-    bool normalise_inputs = true;             ///< give the model unit-cube inputs when the space has to_unit
-    bool avoid_duplicates = true;             ///< on finite spaces, replace a pick already observed or pending
-    double target_value = std::numeric_limits<double>::quiet_NaN();  ///< run() stops once best reaches it (NaN: off)
-    std::size_t patience = 0;                 ///< run() stops after this many evaluations without improvement (0: off)
-
-    void validate() const {
-        constexpr const char* who = "l2s::bo::optimizer";
-        require_config(initial_points >= 1, who, "initial_points", ">= 1", static_cast<double>(initial_points));
-        require_config(!std::isinf(target_value), who, "target_value", "finite or NaN", target_value);
-    }
-};
-
-/// Everything needed to resume an optimizer: data, pending picks, design, hyperparameters. RNGs stay with the
-/// caller. Serialised by l2s/io/bo.hpp.  @see docs/bo.md#state
-struct optimizer_state {
-    optimizer_config config;
-    mat X;                    ///< d × n observed points (space coordinates)
-    vec y;                    ///< n objective values (raw units)
-    mat constraints;          ///< num_constraints × n constraint values
-    mat pending;              ///< d × p points asked but not told
-    mat design;               ///< d × m initial design
-    std::size_t design_next = 0;   ///< design columns already handed out
-    std::size_t learned_at = 0;    ///< n at the last hyperparameter relearning (0: never)
-    vec theta;                     ///< objective model parameters (empty if the model has none)
-    std::vector<vec> constraint_theta;  ///< per constraint model
-};
-
-/// Result of optimizer::run.
-struct run_result {
-    vec best_x;                ///< best feasible point (empty if none)
-    double best_value = 0.0;   ///< its value (raw units)
-    std::size_t evaluations = 0;
-    bool stopped_early = false;  ///< an observer, the target or the patience criterion ended the run
-};
 
 namespace detail {
 template <class M> concept has_params = requires(const M& cm, M& m, const vec& t) {
@@ -186,15 +145,15 @@ public:
         }
         if (k == q) return out;
         relearn_if_due(rng);
-        M model = model_;
-        std::vector<M> cmodels = constraint_models_;
-        for (Eigen::Index p = 0; p < pending_.cols(); ++p) fantasise(model, cmodels, pending_.col(p));
-        for (; k < q; ++k) {
-            vec x = pick(model, cmodels, rng);
-            add_pending(x);
-            out.col(static_cast<Eigen::Index>(k)) = x;
-            if (k + 1 < q) fantasise(model, cmodels, x);
-        }
+        const acquisition::kriging_believer believer{.q = q - k};
+        out.rightCols(static_cast<Eigen::Index>(q - k)) = believer.select(
+            with_pending_fantasies(),
+            [&](const fantasy_models& f) {
+                vec x = pick(f.model, f.constraints, rng);
+                add_pending(x);  // later picks avoid it as a duplicate
+                return x;
+            },
+            [this](fantasy_models& f, const vec& x) { fantasise(f, x); });
         return out;
     }
 
@@ -202,10 +161,8 @@ public:
     /// fantasies (for inspection and benchmarks).
     template <class Rng>
     [[nodiscard]] vec score(const mat& X, Rng& rng) const {
-        M model = model_;
-        std::vector<M> cmodels = constraint_models_;
-        for (Eigen::Index p = 0; p < pending_.cols(); ++p) fantasise(model, cmodels, pending_.col(p));
-        return score_on(model, cmodels, X, context_for(model), rng);
+        const fantasy_models f = with_pending_fantasies();
+        return score_on(f.model, f.constraints, X, context_for(f.model), rng);
     }
 
     // ---- tell ----
@@ -377,9 +334,12 @@ private:
     }
     [[nodiscard]] mat to_model(const mat& X) const {
         if constexpr (detail::unit_normalisable<S>) {
-            if (cfg_.normalise_inputs) {
-                mat U(X.rows(), X.cols());
-                for (Eigen::Index j = 0; j < X.cols(); ++j) U.col(j) = space_.to_unit(X.col(j));
+            if (cfg_.normalise_inputs) {  // to_unit may change the dimension (a feature map)
+                if (X.cols() == 0) return X;
+                vec u0 = space_.to_unit(X.col(0));
+                mat U(u0.size(), X.cols());
+                U.col(0) = u0;
+                for (Eigen::Index j = 1; j < X.cols(); ++j) U.col(j) = space_.to_unit(X.col(j));
                 return U;
             }
         }
@@ -412,11 +372,23 @@ private:
         pending_.conservativeResize(pending_.rows(), pending_.cols() + 1);
         pending_.col(pending_.cols() - 1) = x;
     }
-    void fantasise(M& model, std::vector<M>& cmodels, const vec& x) const {
+    /// Copies of the objective and constraint models that kriging believer extends with fantasies.
+    struct fantasy_models {
+        M model;
+        std::vector<M> constraints;
+    };
+    /// Adds the fantasy observation y = μ(x) at x to every model that holds data.
+    void fantasise(fantasy_models& f, const vec& x) const {
         const vec u = to_model(x);
-        if (model.size() > 0) model.add(u, model.predict(u).mean);
-        for (auto& c : cmodels)
+        if (f.model.size() > 0) f.model.add(u, f.model.predict(u).mean);
+        for (auto& c : f.constraints)
             if (c.size() > 0) c.add(u, c.predict(u).mean);
+    }
+    /// The current models with every pending point added as a fantasy.
+    [[nodiscard]] fantasy_models with_pending_fantasies() const {
+        fantasy_models f{model_, constraint_models_};
+        for (Eigen::Index p = 0; p < pending_.cols(); ++p) fantasise(f, pending_.col(p));
+        return f;
     }
     [[nodiscard]] acquisition::context context_for(const M& model) const {
         acquisition::context c;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // l2s/io/bo.hpp: save and load a BO optimizer's whole state as JSON (schema "l2s.bo_state", version 1).
 #pragma once
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -10,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <l2s/bo/optimizer.hpp>
+#include <l2s/bo/optimizer_state.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/io/json_util.hpp>
 
@@ -68,10 +69,10 @@ inline constexpr int bo_state_schema_version = 1;
     c.goal = goal == "minimize" ? sense::minimize : sense::maximize;
     c.initial_points = get<std::size_t>(jc, "initial_points", who);
     const auto design = get<std::string>(jc, "initial_design", who);
-    if (design == "random") c.initial_design = bo::design_kind::random;
-    else if (design == "latin_hypercube") c.initial_design = bo::design_kind::latin_hypercube;
-    else if (design == "sobol") c.initial_design = bo::design_kind::sobol;
-    else throw io_error(who + ": unknown initial_design '" + design + "'");
+    const auto kind = std::find_if(bo::design_kind_names.begin(), bo::design_kind_names.end(),
+                                   [&](const auto& nv) { return design == nv.first; });
+    if (kind == bo::design_kind_names.end()) throw io_error(who + ": unknown initial_design '" + design + "'");
+    c.initial_design = kind->second;
     c.relearn_every = get<std::size_t>(jc, "relearn_every", who);
     c.num_constraints = get<std::size_t>(jc, "num_constraints", who);
     c.noisy_objective = get<bool>(jc, "noisy_objective", who);

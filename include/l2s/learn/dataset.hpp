@@ -14,7 +14,9 @@
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/detail/xtensor_compat.hpp>
-#include <l2s/policy/feature_map.hpp>
+#include <l2s/policy/feature_set.hpp>
+#include <l2s/policy/features.hpp>
+#include <l2s/policy/scaler.hpp>
 #include <l2s/policy/island_policy.hpp>
 
 namespace l2s::learn {

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <l2s/core/checks.hpp>
-#include <l2s/problems/vf_toy.hpp>
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/context.hpp>
 
@@ -118,7 +117,5 @@ public:
 private:
     beam_config cfg_;
 };
-
-static_assert(SearchStrategy<beam, problems::vf_toy>);
 
 }  // namespace l2s::search

@@ -1,26 +1,29 @@
 // SPDX-License-Identifier: MIT
-// l2s/search/bo_guided.hpp: L2S-DISCO-style BO over sequences (GP surrogate, constrained log-EI, learned starts).
+// l2s/search/bo_guided.hpp: L2S-DISCO-style BO over sequences: bo::optimizer over a sequence space with a GP
+// surrogate and constrained log-EI, maximised by an acquisition-guided local search from learned starts.
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <limits>
 #include <random>
-#include <string>
+#include <type_traits>
 #include <vector>
 
+#include <l2s/acquisition/constrained.hpp>
 #include <l2s/acquisition/improvement.hpp>
+#include <l2s/bo/optimizer.hpp>
 #include <l2s/core/checks.hpp>
-#include <l2s/detail/normal.hpp>
 #include <l2s/gp/exact_gp.hpp>
 #include <l2s/kernel/hamming.hpp>
 #include <l2s/kernel/stationary.hpp>
-#include <l2s/problems/vf_toy.hpp>
+#include <l2s/opt/concepts.hpp>
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/context.hpp>
 #include <l2s/search/features.hpp>
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/local.hpp>
+#include <l2s/search/sequence_space.hpp>
 
 namespace l2s::search {
 
@@ -37,14 +40,106 @@ struct bo_guided_config {
     linear_ranker_config ranker{};     ///< training of the start heuristic H
 };
 
-/// BO-guided search after L2S-DISCO (Deshwal et al., AAAI 2020). Two GPs model the objective (log m) and
-/// the constraint g(Y) = violation-signed slack (g ≤ 0 feasible), over φ(Y) with a Matérn-5/2 ARD kernel,
-/// or over raw Y with the Hamming kernel when T·K ≤ hamming_limit. The acquisition is constrained log-EI:
-/// log EI(−log m) + log P(g ≤ 0). Each round: H (a linear ranker over φ) ranks a pool of starts (local
-/// perturbations of the best sequences and random points); from its `starts` best, an acquisition-guided
-/// local search ((t, k) ± 1 and window moves) climbs the acquisition; the best optimum reached is evaluated
-/// and added to both GPs; H is retrained by pairwise hinge loss so that starts which reached higher
-/// acquisition rank first. Starts from the greedy sequence (run in the same budget).
+namespace detail {
+
+/// y with n random (t, k) ± 1 changes (each kept in range).
+template <Evaluator Ev>
+[[nodiscard]] vf_sequence perturb(const Ev& ev, vf_sequence y, std::size_t n, rng_type& rng) {
+    const std::size_t T = ev.num_intervals(), K = ev.num_islands();
+    std::uniform_int_distribution<std::size_t> pos(0, T * K - 1);
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t p = pos(rng);
+        apply_move(ev, y, sequence_move{p / K, p / K + 1, p % K, p % K + 1, (rng() & 1u) ? 1 : -1});
+    }
+    return y;
+}
+
+/// What bo_guided's search loop shares with its acquisition optimiser: the sequences evaluated so far, the
+/// best of them, and the start heuristic H with its training pairs (φ of a start, −acquisition reached).
+struct bo_guided_guide {
+    std::vector<vf_sequence> seen;
+    vf_sequence best;
+    linear_ranker h;
+    std::vector<vec> h_phi;
+    std::vector<double> h_key;
+};
+
+/// bo_guided's acquisition optimiser over a sequence_space: H ranks a pool of starts (perturbations of the
+/// best and of earlier sequences); from the `starts` best, a local search ((t, k) ± 1 and window moves,
+/// first improvement) climbs the acquisition; H is retrained so that starts that reached a higher
+/// acquisition rank first. Returns the best optimum not evaluated before (or a perturbation of the best).
+template <Evaluator Ev>
+struct bo_guided_ascent {
+    const Ev* ev = nullptr;
+    const bo_guided_config* cfg = nullptr;
+    bo_guided_guide* guide = nullptr;
+    const std::vector<sequence_move>* moves = nullptr;
+
+    template <class F>
+    [[nodiscard]] opt::maximize_result maximize(const F& f, const sequence_space& space, rng_type& rng) const {
+        bo_guided_guide& g = *guide;
+        opt::maximize_result out;
+        auto acquisition = [&](const vf_sequence& y) {
+            ++out.evaluations;
+            return f(mat(space.from_sequence(y)))(0);
+        };
+        std::vector<vf_sequence> pool;
+        std::uniform_int_distribution<std::size_t> pick(0, g.seen.size() - 1);
+        for (std::size_t i = 0; i < cfg->start_pool; ++i)
+            pool.push_back(perturb(*ev, i % 2 == 0 ? g.best : g.seen[pick(rng)], 1 + i % 4, rng));
+        std::vector<double> hs(pool.size());
+        for (std::size_t i = 0; i < pool.size(); ++i) hs[i] = g.h.score(sequence_features(pool[i], space.levels()));
+        std::vector<std::size_t> idx(pool.size());
+        for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+        std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return hs[a] < hs[b]; });
+
+        vf_sequence next;
+        for (std::size_t s = 0; s < cfg->starts; ++s) {
+            vf_sequence y = pool[idx[s]];
+            double a = acquisition(y);
+            for (std::size_t step = 0; step < cfg->max_ascent_steps; ++step) {
+                bool moved = false;
+                for (std::size_t trial = 0; trial < 4 * space.num_islands(); ++trial) {
+                    const sequence_move& m = (*moves)[rng() % moves->size()];
+                    vf_sequence z = y;
+                    if (!apply_move(*ev, z, m)) continue;
+                    const double az = acquisition(z);
+                    if (az > a) {
+                        y = std::move(z);
+                        a = az;
+                        moved = true;
+                        break;
+                    }
+                }
+                if (!moved) break;
+            }
+            g.h_phi.push_back(sequence_features(pool[idx[s]], space.levels()));
+            g.h_key.push_back(-std::max(a, -1e300));  // lower key = better start
+            const bool duplicate = std::find(g.seen.begin(), g.seen.end(), y) != g.seen.end();
+            if (!duplicate && a > out.value) {
+                out.value = a;
+                next = y;
+            }
+        }
+        mat phi(g.h_phi.front().size(), static_cast<Eigen::Index>(g.h_phi.size()));
+        for (std::size_t i = 0; i < g.h_phi.size(); ++i) phi.col(static_cast<Eigen::Index>(i)) = g.h_phi[i];
+        g.h.fit(phi, g.h_key, rng);
+        out.x = space.from_sequence(next.size() != 0 ? next : perturb(*ev, g.best, 2, rng));
+        return out;
+    }
+};
+
+}  // namespace detail
+
+/// BO-guided search after L2S-DISCO (Deshwal et al., AAAI 2020), built on bo::optimizer. The points are
+/// sequences (sequence_space); the surrogates are GPs of the objective log m and of the constraint
+/// g(Y) = time / ((1 + max_slowdown)·reference time) − 1 + relative excess over t_max (g ≤ 0 feasible),
+/// over φ(Y) with a Matérn-5/2 ARD kernel, or over the scaled levels with the Hamming kernel when
+/// T·K ≤ hamming_limit. The acquisition is acquisition::constrained<log_ei>: log EI of the best feasible
+/// value + log P(g ≤ 0). It is maximised by detail::bo_guided_ascent (H-ranked starts, acquisition-guided
+/// local search, H retrained by pairwise hinge loss). The search starts from the greedy sequence and
+/// `initial` random perturbations of it (all in the same budget), then asks and tells one sequence a round.
+/// Hyperparameters stay at length_scale (no relearning).  @see docs/l2s.md#bo_guided
 class bo_guided {
 public:
     using config = bo_guided_config;
@@ -68,123 +163,51 @@ public:
         const std::size_t T = ev.num_intervals(), K = ev.num_islands();
         std::vector<std::size_t> levels(K);
         for (std::size_t k = 0; k < K; ++k) levels[k] = ev.num_levels(k);
-        if (T * K <= cfg_.hamming_limit) {
-            kernel::hamming kern{vec::Constant(static_cast<Eigen::Index>(T * K), std::log(cfg_.length_scale)), 0.0};
-            run(ctx, kern, [&](const vf_sequence& y) {
-                vec x(static_cast<Eigen::Index>(T * K));
-                for (std::size_t i = 0; i < T * K; ++i) x(static_cast<Eigen::Index>(i)) = y.data()[i];
-                return x;
-            }, levels, rng);
-        } else {
-            const auto d = static_cast<Eigen::Index>(sequence_feature_dim(T, K));
-            kernel::matern52_ard kern{vec::Constant(d, std::log(cfg_.length_scale)), 0.0};
-            run(ctx, kern, [&](const vf_sequence& y) { return sequence_features(y, levels); }, levels, rng);
-        }
+        const bool raw = T * K <= cfg_.hamming_limit;
+        const sequence_space space(T, levels, raw ? sequence_encoding::levels : sequence_encoding::features);
+        const vec log_length_scale = vec::Constant(static_cast<Eigen::Index>(space.unit_dim()), std::log(cfg_.length_scale));
+        if (raw) run(ctx, space, kernel::hamming{log_length_scale, 0.0}, rng);
+        else run(ctx, space, kernel::matern52_ard{log_length_scale, 0.0}, rng);
         return ctx.result();
     }
 
 private:
-    template <class Ctx, class Kern, class Featurise>
-    void run(Ctx& ctx, const Kern& kern, Featurise&& featurise, const std::vector<std::size_t>& levels,
-             rng_type& rng) const {
-        auto& ev = ctx.evaluator();
-        const std::size_t T = ev.num_intervals(), K = ev.num_islands();
+    template <class Ctx, class Kern>
+    void run(Ctx& ctx, const sequence_space& space, const Kern& kern, rng_type& rng) const {
+        using Ev = std::remove_cvref_t<decltype(ctx.evaluator())>;
+        const Ev& ev = ctx.evaluator();
         const objective& obj = ctx.obj();
+        const std::vector<sequence_move> moves = local_moves(space.num_intervals(), space.num_islands(), {2, 4, 8, 16});
+        detail::bo_guided_guide guide{{}, {}, linear_ranker(cfg_.ranker), {}, {}};
         gp::exact_gp_config gc;
         gc.noise_variance = cfg_.noise_variance;
-        gp::exact_gp<Kern> f_gp(kern, {}, gc), g_gp(kern, {}, gc);
-        std::vector<vf_sequence> seen;
-        double incumbent = -std::numeric_limits<double>::infinity();  // best −log m among feasible
+        bo::optimizer opt(space, gp::exact_gp<Kern>(kern, {}, gc), acquisition::constrained<acquisition::log_ei>{},
+                          detail::bo_guided_ascent<Ev>{&ev, &cfg_, &guide, &moves},
+                          bo::optimizer_config{.initial_points = 1, .relearn_every = 0, .num_constraints = 1,
+                                               .avoid_duplicates = false});
         auto tell = [&](const vf_sequence& y) {
             const ranked r = ctx.score(y);
             if (r.violation == ranked{}.violation) return;  // budget spent
             const dvfs::sequence_score& s = ctx.last_score();
-            const double f = -std::log(std::max(r.value, std::numeric_limits<double>::min()));
+            const double cost = std::log(std::max(r.value, std::numeric_limits<double>::min()));
             const double g = s.time_s / ((1.0 + obj.max_slowdown) * ctx.reference_time_s()) - 1.0 +
                              std::max(0.0, (s.peak_temp_c - obj.t_max_c) / std::max(std::abs(obj.t_max_c), 1.0));
-            const vec x = featurise(y);
-            f_gp.add(x, f);
-            g_gp.add(x, g);
-            if (r.feasible()) incumbent = std::max(incumbent, f);
-            seen.push_back(y);
+            opt.tell(space.from_sequence(y), cost, vec::Constant(1, g));
+            guide.seen.push_back(y);
+            guide.best = ctx.best();
         };
-        auto perturb = [&](vf_sequence y, std::size_t n) {
-            std::uniform_int_distribution<std::size_t> pos(0, T * K - 1);
-            for (std::size_t i = 0; i < n; ++i) {
-                const std::size_t p = pos(rng);
-                apply_move(ev, y, sequence_move{p / K, p / K + 1, p % K, p % K + 1, (rng() & 1u) ? 1 : -1});
-            }
-            return y;
-        };
-        auto acquisition = [&](const vf_sequence& y) {
-            const vec x = featurise(y);
-            const prediction pf = f_gp.predict(x), pg = g_gp.predict(x);
-            const double sf = std::sqrt(std::max(pf.variance, 1e-12)), sg = std::sqrt(std::max(pg.variance, 1e-12));
-            const double inc = std::isfinite(incumbent) ? incumbent : pf.mean;
-            return acquisition::log_expected_improvement(pf.mean, sf, inc, 0.0) + l2s::detail::log_normal_cdf(-pg.mean / sg);
-        };
-
-        vf_sequence base = detail::greedy_construct(ctx, 2);
+        const std::size_t T = space.num_intervals(), K = space.num_islands();
+        const vf_sequence base = detail::greedy_construct(ctx, 2);
         tell(base);
-        for (std::size_t i = 0; i < cfg_.initial && !ctx.done(); ++i) tell(perturb(base, std::max<std::size_t>(2, T * K / 10)));
-
-        const std::vector<sequence_move> moves = local_moves(T, K, {2, 4, 8, 16});
-        linear_ranker h(cfg_.ranker);
-        std::vector<vec> h_phi;
-        std::vector<double> h_key;
+        for (std::size_t i = 0; i < cfg_.initial && !ctx.done(); ++i)
+            tell(detail::perturb(ev, base, std::max<std::size_t>(2, T * K / 10), rng));
         while (!ctx.done()) {
-            // Pool of starts: perturbations of the best sequence and of recent ones.
-            std::vector<vf_sequence> pool;
-            std::uniform_int_distribution<std::size_t> pick(0, seen.size() - 1);
-            for (std::size_t i = 0; i < cfg_.start_pool; ++i)
-                pool.push_back(perturb(i % 2 == 0 ? ctx.best() : seen[pick(rng)], 1 + i % 4));
-            std::vector<double> hs(pool.size());
-            for (std::size_t i = 0; i < pool.size(); ++i) hs[i] = h.score(sequence_features(pool[i], levels));
-            std::vector<std::size_t> idx(pool.size());
-            for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-            std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return hs[a] < hs[b]; });
-
-            vf_sequence next;
-            double next_acq = -std::numeric_limits<double>::infinity();
-            for (std::size_t s = 0; s < cfg_.starts; ++s) {
-                vf_sequence y = pool[idx[s]];
-                double a = acquisition(y);
-                for (std::size_t step = 0; step < cfg_.max_ascent_steps; ++step) {
-                    bool moved = false;
-                    for (std::size_t trial = 0; trial < 4 * K; ++trial) {
-                        const sequence_move& m = moves[rng() % moves.size()];
-                        vf_sequence z = y;
-                        if (!apply_move(ev, z, m)) continue;
-                        const double az = acquisition(z);
-                        if (az > a) {
-                            y = std::move(z);
-                            a = az;
-                            moved = true;
-                            break;
-                        }
-                    }
-                    if (!moved) break;
-                }
-                h_phi.push_back(sequence_features(pool[idx[s]], levels));
-                h_key.push_back(-std::max(a, -1e300));  // lower key = better start
-                bool duplicate = false;
-                for (const auto& q : seen) duplicate = duplicate || q == y;
-                if (!duplicate && a > next_acq) {
-                    next_acq = a;
-                    next = y;
-                }
-            }
-            mat phi(h_phi.front().size(), static_cast<Eigen::Index>(h_phi.size()));
-            for (std::size_t i = 0; i < h_phi.size(); ++i) phi.col(static_cast<Eigen::Index>(i)) = h_phi[i];
-            h.fit(phi, h_key, rng);
-            tell(next.size() != 0 ? next : perturb(ctx.best(), 2));
+            tell(space.to_sequence(opt.ask(rng)));
             ctx.iteration_done();
         }
     }
 
     bo_guided_config cfg_;
 };
-
-static_assert(SearchStrategy<bo_guided, problems::vf_toy>);
 
 }  // namespace l2s::search

@@ -6,7 +6,6 @@
 #include <string>
 
 #include <l2s/core/checks.hpp>
-#include <l2s/problems/vf_toy.hpp>
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/context.hpp>
 
@@ -71,7 +70,5 @@ public:
 private:
     exhaustive_config cfg_;
 };
-
-static_assert(SearchStrategy<exhaustive, problems::vf_toy>);
 
 }  // namespace l2s::search

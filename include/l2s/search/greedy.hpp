@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <l2s/core/checks.hpp>
-#include <l2s/problems/vf_toy.hpp>
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/context.hpp>
 
@@ -109,7 +108,5 @@ public:
 private:
     greedy_config cfg_;
 };
-
-static_assert(SearchStrategy<greedy, problems::vf_toy>);
 
 }  // namespace l2s::search

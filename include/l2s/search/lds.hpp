@@ -11,7 +11,6 @@
 
 #include <l2s/core/checks.hpp>
 #include <l2s/policy/concepts.hpp>
-#include <l2s/problems/vf_toy.hpp>
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/context.hpp>
 #include <l2s/search/features.hpp>
@@ -237,6 +236,5 @@ private:
 };
 
 static_assert(LevelGenerator<probability_table>);
-static_assert(SearchStrategy<lds<probability_table>, problems::vf_toy>);
 
 }  // namespace l2s::search

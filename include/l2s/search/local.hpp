@@ -7,7 +7,6 @@
 #include <vector>
 
 #include <l2s/core/checks.hpp>
-#include <l2s/problems/vf_toy.hpp>
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/context.hpp>
 #include <l2s/search/greedy.hpp>
@@ -131,7 +130,5 @@ public:
 private:
     local_config cfg_;
 };
-
-static_assert(SearchStrategy<local, problems::vf_toy>);
 
 }  // namespace l2s::search

@@ -23,7 +23,9 @@
 #include <l2s/learn/dataset.hpp>
 #include <l2s/learn/evaluate.hpp>
 #include <l2s/learn/softmax_trainer.hpp>
-#include <l2s/policy/feature_map.hpp>
+#include <l2s/policy/feature_set.hpp>
+#include <l2s/policy/features.hpp>
+#include <l2s/policy/scaler.hpp>
 #include <l2s/policy/q_learning.hpp>
 #include <l2s/policy/softmax_linear.hpp>
 #include <l2s/search/beam.hpp>
@@ -34,7 +36,8 @@
 #include <l2s/search/local.hpp>
 #include <l2s/sim/dtm.hpp>
 #include <l2s/sim/dvfs_env.hpp>
-#include <l2s/sim/governors.hpp>
+#include <l2s/sim/cpufreq_governors.hpp>
+#include <l2s/sim/governor_policy.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/workload.hpp>

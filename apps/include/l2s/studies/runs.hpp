@@ -11,7 +11,9 @@
 
 #include <l2s/core/types.hpp>
 #include <l2s/learn/dataset.hpp>
-#include <l2s/policy/feature_map.hpp>
+#include <l2s/policy/feature_set.hpp>
+#include <l2s/policy/features.hpp>
+#include <l2s/policy/scaler.hpp>
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/local.hpp>
