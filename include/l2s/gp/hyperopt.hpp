@@ -24,7 +24,7 @@
 namespace l2s::gp {
 
 /// Tunables of learn_hyperparameters. Bounds are in natural units (variances, length-scales) and apply to
-/// standardised data when the GP standardises y.  @see docs/gp.md#hyperopt_config
+/// standardised data when the GP standardises y.  @see docs/gp.md#learn_hyperparameters
 struct hyperopt_config {
     std::array<double, 2> length_scale_bounds = {1e-2, 1e2};     ///< every ℓ_i
     std::array<double, 2> signal_variance_bounds = {1e-2, 1e2};  ///< σ_f²
