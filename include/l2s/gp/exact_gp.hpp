@@ -9,17 +9,18 @@
 // With standardise_y the residuals r = y − m(X) are shifted and scaled to zero mean and unit variance; the
 // kernel, the noise variance and the likelihood then live in those standardised units, and every prediction
 // is returned in the original units.
+// Storage is reused: fit and set_params factorise in place into a second factor buffer that is swapped in on
+// success (the strong guarantee without a copy), and the const paths take their scratch from a workspace
+// (l2s/gp/workspace.hpp), so calls at a size the model has reached allocate no n × n matrix.
+// Hyperparameter learning is l2s/gp/hyperopt.hpp; the threaded split of predict_parallel l2s/detail/parallel.hpp.
 #pragma once
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
-#include <exception>
 #include <limits>
 #include <numbers>
-#include <random>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -27,9 +28,11 @@
 #include <l2s/core/error.hpp>
 #include <l2s/core/observer.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/detail/lbfgs.hpp>
+#include <l2s/detail/parallel.hpp>
 #include <l2s/gp/concepts.hpp>
 #include <l2s/gp/detail/cholesky.hpp>
+#include <l2s/gp/hyperopt.hpp>
+#include <l2s/gp/workspace.hpp>
 #include <l2s/kernel/concepts.hpp>
 #include <l2s/kernel/stationary.hpp>
 #include <l2s/mean/adaptive.hpp>
@@ -55,41 +58,6 @@ struct exact_gp_config {
         require_config(std::is_sorted(jitter_ladder.begin(), jitter_ladder.end()), who, "jitter_ladder",
                        "increasing", jitter_ladder.empty() ? 0.0 : jitter_ladder.front());
     }
-};
-
-/// Tunables of exact_gp::learn_hyperparameters. Bounds are in natural units (variances, length-scales) and
-/// apply to standardised data when the GP standardises y.  @see docs/gp.md#hyperopt_config
-struct hyperopt_config {
-    std::array<double, 2> length_scale_bounds = {1e-2, 1e2};     ///< every ℓ_i
-    std::array<double, 2> signal_variance_bounds = {1e-2, 1e2};  ///< σ_f²
-    std::array<double, 2> noise_variance_bounds = {1e-6, 1.0};   ///< σ_n²
-    std::array<double, 2> other_bounds = {1e-2, 1e2};            ///< exp(θ_j) of kernel parameters of kind `other`
-    std::size_t random_starts = 4;   ///< log-uniform starts in the bounds, besides the current θ
-    bool start_from_current = true;  ///< also start from the current θ (clamped into the bounds)
-    bool learn_noise = true;         ///< false keeps σ_n² fixed
-    l2s::detail::lbfgs_config lbfgs = {.max_iterations = 100};  ///< the bounded L-BFGS run from each start
-
-    void validate(const char* who) const {
-        auto pair = [&](const std::array<double, 2>& b, const char* field) {
-            require_config(std::isfinite(b[0]) && std::isfinite(b[1]) && b[0] > 0.0 && b[0] <= b[1], who, field,
-                           "0 < lower <= upper, finite", b[0]);
-        };
-        pair(length_scale_bounds, "length_scale_bounds");
-        pair(signal_variance_bounds, "signal_variance_bounds");
-        pair(noise_variance_bounds, "noise_variance_bounds");
-        pair(other_bounds, "other_bounds");
-        require_config(random_starts + (start_from_current ? 1 : 0) >= 1, who, "random_starts",
-                       ">= 1 when start_from_current is false", static_cast<double>(random_starts));
-        lbfgs.validate();
-    }
-};
-
-/// Outcome of a hyperparameter search.
-struct hyperopt_result {
-    vec theta;                          ///< the best θ_gp = (kernel θ, log σ_n²), now set on the GP
-    double log_marginal_likelihood = 0; ///< its log marginal likelihood
-    std::size_t evaluations = 0;        ///< likelihood (+ gradient) evaluations over all starts
-    std::size_t starts = 0;             ///< L-BFGS runs
 };
 
 /// Leave-one-out predictive distribution of each training target (noisy: includes σ_n²).
@@ -134,17 +102,17 @@ public:
             return;
         }
         std::vector<numerical_event> ev;
-        mat L;
-        const double jitter = factorise(X, kernel_, log_noise_, L, who, ev);
         const Eigen::Index n = X.cols();
-        allocate(X.rows(), std::max<std::size_t>(cfg_.capacity, static_cast<std::size_t>(n)));
+        const auto cap = static_cast<Eigen::Index>(std::max<std::size_t>(cfg_.capacity, static_cast<std::size_t>(n)));
+        const double jitter = factorise_spare(X, kernel_, log_noise_, cap, who, ev);
+        allocate(X.rows(), cap);
+        L_.swap(spare_.m);  // the new factor, computed in place; the old one becomes the spare
         d_ = X.rows();
         n_ = n;
         jitter_ = jitter;
         X_.leftCols(n) = X;
         y_.head(n) = y;
         mu0_.head(n) = mean_values(mean_, X);
-        L_.topLeftCorner(n, n) = L;
         refresh_targets();
         events_ = std::move(ev);
         report(events_, obs...);
@@ -216,10 +184,18 @@ public:
     /// Negative latent variances (rounding) are clamped to 0 and reported as variance_clamped.
     template <class... Obs>
     [[nodiscard]] batch_prediction predict(const mat& Z, Obs&... obs) const {
+        return scratch_.with([&](workspace& ws) { return predict(Z, ws, obs...); });
+    }
+
+    /// As predict(Z), with the n × m cross-covariances in the caller's workspace `ws` (one per thread when
+    /// several threads predict from one GP).
+    template <class... Obs>
+    [[nodiscard]] batch_prediction predict(const mat& Z, workspace& ws, Obs&... obs) const {
         constexpr const char* who = "l2s::gp::exact_gp::predict";
         require_ready(who);
         check_inputs(who, Z, true);
-        mat V = cross(kernel_, X_.leftCols(n_), Z);
+        auto V = ws.matrix(0, n_, Z.cols());
+        cross_into(kernel_, X_.leftCols(n_), Z, V);
         batch_prediction p;
         p.mean = latent_mean(Z, V);
         solve_factor(V);
@@ -242,40 +218,19 @@ public:
         require_ready(who);
         check_inputs(who, Z, true);
         const Eigen::Index m = Z.cols();
-        if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-        const auto blocks = static_cast<Eigen::Index>(
-            std::min<std::size_t>(threads, static_cast<std::size_t>(std::max<Eigen::Index>(1, m / 64))));
+        const std::size_t blocks = l2s::detail::parallel_block_count(static_cast<std::size_t>(m), threads, 64);
         batch_prediction p;
         p.mean = mean_values(mean_, Z);
         p.mean.array() += shift_;
         p.variance.resize(m);
-        auto block = [&](Eigen::Index c0, Eigen::Index c1) {
+        l2s::detail::parallel_blocks(static_cast<std::size_t>(m), blocks, [&](std::size_t b0, std::size_t b1) {
+            const auto c0 = static_cast<Eigen::Index>(b0), c1 = static_cast<Eigen::Index>(b1);
             const mat Zb = Z.middleCols(c0, c1 - c0);
             mat V = cross(kernel_, X_.leftCols(n_), Zb);
             p.mean.segment(c0, c1 - c0).noalias() += scale_ * (V.transpose() * alpha_.head(n_));
             solve_factor(V);
             p.variance.segment(c0, c1 - c0) = gram_diag(kernel_, Zb) - V.colwise().squaredNorm().transpose();
-        };
-        std::vector<std::exception_ptr> failed(static_cast<std::size_t>(blocks));
-        {
-            std::vector<std::jthread> pool;
-            pool.reserve(static_cast<std::size_t>(blocks));
-            for (Eigen::Index b = 1; b < blocks; ++b)
-                pool.emplace_back([&, b] {
-                    try {
-                        block(b * m / blocks, (b + 1) * m / blocks);
-                    } catch (...) {
-                        failed[static_cast<std::size_t>(b)] = std::current_exception();
-                    }
-                });
-            try {
-                block(0, m / blocks);
-            } catch (...) {
-                failed[0] = std::current_exception();
-            }
-        }  // joins
-        for (const auto& e : failed)
-            if (e) std::rethrow_exception(e);
+        });
         clamp_variance(p.variance, obs...);
         p.variance *= scale_ * scale_;
         p.noise_variance = noise_variance();
@@ -325,7 +280,12 @@ public:
     /// μ_i = y_i − α_i / [K_y⁻¹]_ii, σ_i² = 1 / [K_y⁻¹]_ii (Rasmussen & Williams eq. 5.12), original units.
     [[nodiscard]] loo_prediction leave_one_out() const {
         require_ready("l2s::gp::exact_gp::leave_one_out");
-        const vec kinv_diag = detail::inverse_from_cholesky(L_.topLeftCorner(n_, n_)).diagonal();
+        const vec kinv_diag = scratch_.with([&](workspace& ws) {
+            auto A = ws.matrix(1, n_, n_);
+            A = L_.topLeftCorner(n_, n_);
+            detail::inverse_from_cholesky_in_place(A, ws.matrix(3, n_, 64));
+            return vec(A.diagonal());
+        });
         loo_prediction r;
         r.mean = y_.head(n_).array() - scale_ * alpha_.head(n_).array() / kinv_diag.array();
         r.variance = (scale_ * scale_) / kinv_diag.array();
@@ -345,8 +305,16 @@ public:
     [[nodiscard]] vec log_marginal_likelihood_gradient() const
         requires DifferentiableKernel<K>
     {
+        return scratch_.with([&](workspace& ws) { return log_marginal_likelihood_gradient(ws); });
+    }
+    /// As above, with the n × n scratch in the caller's workspace.
+    [[nodiscard]] vec log_marginal_likelihood_gradient(workspace& ws) const
+        requires DifferentiableKernel<K>
+    {
         require_ready("l2s::gp::exact_gp::log_marginal_likelihood_gradient");
-        return likelihood_gradient(kernel_, log_noise_, X_.leftCols(n_), L_.topLeftCorner(n_, n_), alpha_.head(n_));
+        auto A = ws.matrix(1, n_, n_);
+        A.template triangularView<Eigen::Lower>() = L_.topLeftCorner(n_, n_);
+        return likelihood_gradient(kernel_, log_noise_, A, alpha_.head(n_), ws);
     }
 
     /// θ_gp = (kernel θ, log σ_n²).
@@ -370,14 +338,13 @@ public:
         k.set_params(theta.head(theta.size() - 1));
         const double ln = theta(theta.size() - 1);
         std::vector<numerical_event> ev;
-        mat L;
         double jitter = 0.0;
-        if (n_ > 0) jitter = factorise(X_.leftCols(n_), k, ln, L, who, ev);
+        if (n_ > 0) jitter = factorise_spare(X_.leftCols(n_), k, ln, L_.rows(), who, ev);
         kernel_ = std::move(k);
         log_noise_ = ln;
         jitter_ = jitter;
         if (n_ > 0) {
-            L_.topLeftCorner(n_, n_) = L;
+            L_.swap(spare_.m);
             refresh_targets();
         }
         events_ = std::move(ev);
@@ -392,76 +359,29 @@ public:
         constexpr const char* who = "l2s::gp::exact_gp::evaluate_log_marginal_likelihood";
         require_ready(who);
         require_size(who, "theta", theta.size(), static_cast<Eigen::Index>(num_params()));
+        return scratch_.with([&](workspace& ws) { return evaluate_log_marginal_likelihood(theta, ws); });
+    }
+    /// As above, with the n × n scratch in the caller's workspace.
+    [[nodiscard]] lml_value evaluate_log_marginal_likelihood(const vec& theta, workspace& ws) const
+        requires DifferentiableKernel<K>
+    {
+        constexpr const char* who = "l2s::gp::exact_gp::evaluate_log_marginal_likelihood";
+        require_ready(who);
+        require_size(who, "theta", theta.size(), static_cast<Eigen::Index>(num_params()));
         K k = kernel_;
         k.set_params(theta.head(theta.size() - 1));
         std::vector<numerical_event> ev;
-        return likelihood_at(k, theta(theta.size() - 1), who, ev);
+        return likelihood_at(k, theta(theta.size() - 1), who, ev, ws);
     }
 
-    /// Maximises the log marginal likelihood over θ_gp within the bounds of `hc` with the bounded L-BFGS of
-    /// l2s/detail/lbfgs.hpp, from the current θ and `random_starts` log-uniform draws; the best is set.
-    /// A start whose factorisation fails is reported as restart_failed and skipped.
+    /// Hyperparameter learning: forwards to gp::learn_hyperparameters(*this, rng, hc, obs...)
+    /// (l2s/gp/hyperopt.hpp), which maximises the log marginal likelihood with bounded L-BFGS from the
+    /// current θ and `random_starts` log-uniform draws and sets the best θ.
     template <class Rng, class... Obs>
     hyperopt_result learn_hyperparameters(Rng& rng, const hyperopt_config& hc = {}, Obs&... obs)
         requires DifferentiableKernel<K>
     {
-        constexpr const char* who = "l2s::gp::exact_gp::learn_hyperparameters";
-        hc.validate(who);
-        require_ready(who);
-        const auto [lo, hi] = log_bounds(hc);
-        const Eigen::Index p = lo.size();
-        const double fixed_noise = log_noise_;
-        std::vector<numerical_event> ev;
-        hyperopt_result best;
-        best.log_marginal_likelihood = -std::numeric_limits<double>::infinity();
-        auto full_theta = [&](const vec& t) {
-            if (hc.learn_noise) return t;
-            vec f(p + 1);
-            f << t, fixed_noise;
-            return f;
-        };
-        auto objective = [&](const vec& t, vec& g) {
-            ++best.evaluations;
-            const vec f = full_theta(t);
-            K k = kernel_;
-            k.set_params(f.head(f.size() - 1));
-            std::vector<numerical_event> local;
-            try {
-                const lml_value v = likelihood_at(k, f(f.size() - 1), who, local);
-                g = -v.gradient.head(p);
-                return -v.value;
-            } catch (const numerical_error&) {
-                return std::numeric_limits<double>::infinity();
-            }
-        };
-        std::vector<vec> starts;
-        if (hc.start_from_current) starts.push_back(params().head(p).cwiseMax(lo).cwiseMin(hi));
-        std::uniform_real_distribution<double> u01(0.0, 1.0);
-        for (std::size_t s = 0; s < hc.random_starts; ++s) {
-            vec t(p);
-            for (Eigen::Index j = 0; j < p; ++j) t(j) = lo(j) + (hi(j) - lo(j)) * u01(rng);
-            starts.push_back(t);
-        }
-        for (const vec& s : starts) {
-            ++best.starts;
-            try {
-                const auto r = l2s::detail::lbfgs_minimise(objective, s, lo, hi, hc.lbfgs);
-                if (-r.value > best.log_marginal_likelihood) {
-                    best.log_marginal_likelihood = -r.value;
-                    best.theta = full_theta(r.x);
-                }
-            } catch (const numerical_error& e) {
-                ev.push_back({who, numerical_event_kind::restart_failed, 0.0, e.what()});
-            }
-        }
-        if (best.theta.size() == 0)
-            throw numerical_error(std::string(who) + ": every start failed (no factorisable θ found)");
-        set_params(best.theta);
-        best.log_marginal_likelihood = lml_;
-        ev.insert(ev.end(), events_.begin(), events_.end());
-        events_ = std::move(ev);
-        report(events_, obs...);
-        return best;
+        return gp::learn_hyperparameters(*this, rng, hc, obs...);
     }
 
     // ---- accessors --------------------------------------------------------------------------------------
@@ -498,6 +418,11 @@ private:
     vec y_, mu0_, z_, alpha_;
     double shift_ = 0.0, scale_ = 1.0, lml_ = 0.0;
     std::vector<numerical_event> events_;
+    detail::scratch_matrix spare_;  ///< the next factor (fit, set_params, a refactoring add), swapped with L_
+    vec spare_diag_;                ///< K_y's diagonal while the spare is factorised (jitter retries)
+    detail::workspace_slot scratch_;  ///< scratch of the const paths
+
+    friend struct detail::hyperopt_access;
 
     void allocate(Eigen::Index d, std::size_t cap) {
         const auto c = static_cast<Eigen::Index>(cap);
@@ -508,10 +433,15 @@ private:
         z_.resize(c);
         alpha_.resize(c);
     }
+    /// Doubles the capacity. Only the factor's lower triangle is copied into the new block (half the pages
+    /// of a full copy are touched); the spare is released and takes the new size at its next use.
     void grow() {
         const Eigen::Index c = 2 * std::max<Eigen::Index>(X_.cols(), 1);
         X_.conservativeResize(Eigen::NoChange, c);
-        L_.conservativeResize(c, c);
+        mat L(c, c);
+        for (Eigen::Index j = 0; j < n_; ++j) L.col(j).segment(j, n_ - j) = L_.col(j).segment(j, n_ - j);
+        L_.swap(L);
+        spare_.m.resize(0, 0);
         y_.conservativeResize(c);
         mu0_.conservativeResize(c);
         z_.conservativeResize(c);
@@ -519,7 +449,7 @@ private:
     }
     [[nodiscard]] auto factor() const { return L_.topLeftCorner(n_, n_).template triangularView<Eigen::Lower>(); }
     /// B ← L⁻¹ B for the current factor (recursive blocked solve; a vector solve for one column).
-    void solve_factor(mat& B) const { detail::lower_solve_in_place(L_.topLeftCorner(n_, n_), B); }
+    void solve_factor(Eigen::Ref<mat> B) const { detail::lower_solve_in_place(L_.topLeftCorner(n_, n_), B); }
     [[nodiscard]] auto factor_transpose() const {
         return L_.topLeftCorner(n_, n_).transpose().template triangularView<Eigen::Upper>();
     }
@@ -537,12 +467,17 @@ private:
         require_finite(who, "input", X);
     }
 
-    template <class KK>
-    double factorise(const Eigen::Ref<const mat>& X, const KK& k, double log_noise, mat& L,
-                                   const char* who, std::vector<numerical_event>& ev) const {
-        mat Ky = gram(k, mat(X));
-        Ky.diagonal().array() += std::exp(log_noise);
-        return detail::cholesky_with_ladder(Ky, L, cfg_.jitter_ladder, who, ev);
+    /// Factorises K_y = K(X, X) + σ_n² I (+ jitter) in place in the top-left corner of the spare factor
+    /// (cap × cap); returns the jitter. The model's state is untouched, so a throw leaves it unchanged.
+    double factorise_spare(const Eigen::Ref<const mat>& X, const K& k, double log_noise, Eigen::Index cap,
+                           const char* who, std::vector<numerical_event>& ev) {
+        const Eigen::Index n = X.cols();
+        if (spare_.m.rows() != cap || spare_.m.cols() != cap) spare_.m.resize(cap, cap);
+        if (spare_diag_.size() < n) spare_diag_.resize(cap);
+        auto A = spare_.m.topLeftCorner(n, n);
+        gram_into(k, X, A);
+        A.diagonal().array() += std::exp(log_noise);
+        return detail::cholesky_in_place_with_ladder(A, spare_diag_, cfg_.jitter_ladder, who, ev);
     }
 
     /// z = standardised residuals, α = K_y⁻¹ z, cached log marginal likelihood.
@@ -577,7 +512,7 @@ private:
                0.5 * static_cast<double>(n_) * std::log(2.0 * std::numbers::pi);
     }
 
-    [[nodiscard]] vec latent_mean(const mat& Z, const mat& Ks) const {
+    [[nodiscard]] vec latent_mean(const mat& Z, const Eigen::Ref<const mat>& Ks) const {
         vec m = mean_values(mean_, Z);
         m.array() += shift_;
         m.noalias() += scale_ * (Ks.transpose() * alpha_.head(n_));
@@ -606,25 +541,25 @@ private:
     /// ladder when the pivot is unusable. Strong guarantee: storage only grows before the commit.
     void append(const vec& x, double y, std::vector<numerical_event>& ev) {
         constexpr const char* who = "l2s::gp::exact_gp::add";
-        vec l = cross(kernel_, X_.leftCols(n_), mat(x)).col(0);
+        if (n_ == X_.cols()) grow();  // before the commit: a throw below leaves a larger but unchanged GP
+        vec l(n_);
+        cross_into(kernel_, X_.leftCols(n_), x, l);
         const double kxx = gram_diag(kernel_, mat(x))(0) + std::exp(log_noise_) + jitter_;
         factor().solveInPlace(l);
         const double pivot = kxx - l.squaredNorm();
-        mat Lnew;
         double jitter = jitter_;
         const bool refactor = !detail::usable_pivot(pivot, kxx);
         if (refactor) {
             mat Xn(d_, n_ + 1);
             Xn << X_.leftCols(n_), x;
             ev.push_back({who, numerical_event_kind::refactored, pivot, "new pivot not positive; refactorising"});
-            jitter = factorise(Xn, kernel_, log_noise_, Lnew, who, ev);
+            jitter = factorise_spare(Xn, kernel_, log_noise_, L_.rows(), who, ev);
         }
-        if (n_ == X_.cols()) grow();
         X_.col(n_) = x;
         y_(n_) = y;
         mu0_(n_) = mean_(x);
         if (refactor) {
-            L_.topLeftCorner(n_ + 1, n_ + 1) = Lnew;
+            L_.swap(spare_.m);
             jitter_ = jitter;
         } else {
             L_.row(n_).head(n_) = l.transpose();
@@ -658,48 +593,34 @@ private:
         --n_;
     }
 
-    [[nodiscard]] std::pair<vec, vec> log_bounds(const hyperopt_config& hc) const {
-        const auto kinds = param_kinds(kernel_);
-        const auto p = static_cast<Eigen::Index>(kinds.size()) + (hc.learn_noise ? 1 : 0);
-        vec lo(p), hi(p);
-        for (Eigen::Index j = 0; j < static_cast<Eigen::Index>(kinds.size()); ++j) {
-            const auto& b = kinds[static_cast<std::size_t>(j)] == param_kind::log_length_scale ? hc.length_scale_bounds
-                            : kinds[static_cast<std::size_t>(j)] == param_kind::log_signal_variance
-                                ? hc.signal_variance_bounds
-                                : hc.other_bounds;
-            lo(j) = std::log(b[0]);
-            hi(j) = std::log(b[1]);
-        }
-        if (hc.learn_noise) {
-            lo(p - 1) = std::log(hc.noise_variance_bounds[0]);
-            hi(p - 1) = std::log(hc.noise_variance_bounds[1]);
-        }
-        return {lo, hi};
-    }
-
-    /// LML and gradient for kernel k and log σ_n² on the current data (no state change).
+    /// LML and gradient for kernel k and log σ_n² on the current data (no state change; scratch in ws).
     [[nodiscard]] lml_value likelihood_at(const K& k, double log_noise, const char* who,
-                                          std::vector<numerical_event>& ev) const {
-        mat L;
-        factorise(X_.leftCols(n_), k, log_noise, L, who, ev);
+                                          std::vector<numerical_event>& ev, workspace& ws) const {
+        auto A = ws.matrix(1, n_, n_);
+        gram_into(k, X_.leftCols(n_), A);
+        A.diagonal().array() += std::exp(log_noise);
+        detail::cholesky_in_place_with_ladder(A, ws.matrix(2, n_, 1).col(0), cfg_.jitter_ladder, who, ev);
         vec a = z_.head(n_);
-        L.template triangularView<Eigen::Lower>().solveInPlace(a);
-        L.transpose().template triangularView<Eigen::Upper>().solveInPlace(a);
+        A.template triangularView<Eigen::Lower>().solveInPlace(a);
+        A.transpose().template triangularView<Eigen::Upper>().solveInPlace(a);
         lml_value v;
-        v.value = -0.5 * z_.head(n_).dot(a) - L.diagonal().array().log().sum() -
+        v.value = -0.5 * z_.head(n_).dot(a) - A.diagonal().array().log().sum() -
                   0.5 * static_cast<double>(n_) * std::log(2.0 * std::numbers::pi);
-        v.gradient = likelihood_gradient(k, log_noise, X_.leftCols(n_), L, a);
+        v.gradient = likelihood_gradient(k, log_noise, A, a, ws);
         return v;
     }
 
-    [[nodiscard]] static vec likelihood_gradient(const K& k, double log_noise, const Eigen::Ref<const mat>& X,
-                                                 const Eigen::Ref<const mat>& L, const Eigen::Ref<const vec>& a) {
-        mat W = detail::inverse_from_cholesky(L);
-        W = -W;
-        W.noalias() += a * a.transpose();
-        const vec gk = gram_gradient_dot(k, mat(X), W);
+    /// From the factor L in A's lower triangle (A is overwritten with W = ααᵀ − K_y⁻¹): the fused kernel
+    /// sums with the n × n scratch of ws.
+    [[nodiscard]] vec likelihood_gradient(const K& k, double log_noise, Eigen::Ref<mat> A,
+                                          const Eigen::Ref<const vec>& a, workspace& ws) const {
+        const Eigen::Index n = A.rows();
+        detail::inverse_from_cholesky_in_place(A, ws.matrix(3, n, 64));
+        A = -A;
+        A.noalias() += a * a.transpose();
+        const vec gk = gram_gradient_dot(k, X_.leftCols(n_), A, ws.matrix(2, n, n));
         vec g(gk.size() + 1);
-        g << 0.5 * gk, 0.5 * std::exp(log_noise) * W.trace();
+        g << 0.5 * gk, 0.5 * std::exp(log_noise) * A.trace();
         return g;
     }
 };

@@ -11,7 +11,8 @@ namespace l2s {
 
 /// A covariance function k(x, y) with parameters θ in log space.
 /// Members: `k(x, y) → double`, `num_params()`, `params() → vec`, `set_params(vec)`.
-/// Optional (used when present): `cross(X, Z) → mat` (batched, X d × n, Z d × m), `diag(X) → vec`.
+/// Optional (used when present): `cross(X, Z) → mat` (batched, X d × n, Z d × m), `diag(X) → vec`,
+/// `cross_into(X, Z, C)` and `gram_into(X, G)` (write into caller storage).
 /// @see docs/kernel.md#concept-kernel
 template <class K>
 concept Kernel = std::copyable<K> && requires(const K& k, K& km, const vec& x, const vec& t) {
@@ -22,7 +23,8 @@ concept Kernel = std::copyable<K> && requires(const K& k, K& km, const vec& x, c
 };
 
 /// A Kernel with an analytic gradient `gradient(x, y) → vec` (∂k/∂θ_j in params() order).
-/// Optional: `gram_gradient_dot(X, W) → vec`, entry j = Σ_ab W_ab ∂K_ab/∂θ_j for the Gram matrix K of X.
+/// Optional: `gram_gradient_dot(X, W) → vec`, entry j = Σ_ab W_ab ∂K_ab/∂θ_j for the Gram matrix K of X, and
+/// `gram_gradient_dot(X, W, S)` with an n × n scratch S.
 /// @see docs/kernel.md#concept-differentiablekernel
 template <class K>
 concept DifferentiableKernel = Kernel<K> && requires(const K& k, const vec& x) {
@@ -58,6 +60,28 @@ template <Kernel K>
     }
 }
 
+/// K(X, Z) written into C (n × m, any outer stride): the kernel's `cross_into` when present (no allocation of
+/// an n × m result), else `cross` copied in.
+template <Kernel K>
+void cross_into(const K& k, const Eigen::Ref<const mat>& X, const Eigen::Ref<const mat>& Z, Eigen::Ref<mat> C) {
+    if constexpr (requires { k.cross_into(X, Z, C); }) {
+        k.cross_into(X, Z, C);
+    } else {
+        C = cross(k, mat(X), mat(Z));
+    }
+}
+
+/// The Gram matrix K(X, X) written into G (n × n, any outer stride): the kernel's `gram_into` when present,
+/// else `gram` copied in.
+template <Kernel K>
+void gram_into(const K& k, const Eigen::Ref<const mat>& X, Eigen::Ref<mat> G) {
+    if constexpr (requires { k.gram_into(X, G); }) {
+        k.gram_into(X, G);
+    } else {
+        G = gram(k, mat(X));
+    }
+}
+
 /// The prior variances k(z, z) of the columns of Z: the kernel's `diag` when present, else one call per column.
 template <Kernel K>
 [[nodiscard]] vec gram_diag(const K& k, const mat& Z) {
@@ -84,6 +108,18 @@ template <DifferentiableKernel K>
             for (Eigen::Index a = b + 1; a < X.cols(); ++a) g += (W(a, b) + W(b, a)) * k.gradient(vec(X.col(a)), xb);
         }
         return g;
+    }
+}
+
+/// gram_gradient_dot(k, X, W) with caller scratch S (n × n, overwritten): the kernel's
+/// `gram_gradient_dot(X, W, S)` when present (no n × n allocation), else the two-argument form.
+template <DifferentiableKernel K>
+[[nodiscard]] vec gram_gradient_dot(const K& k, const Eigen::Ref<const mat>& X, const Eigen::Ref<const mat>& W,
+                                    Eigen::Ref<mat> S) {
+    if constexpr (requires { { k.gram_gradient_dot(X, W, S) } -> std::convertible_to<vec>; }) {
+        return k.gram_gradient_dot(X, W, S);
+    } else {
+        return gram_gradient_dot(k, mat(X), mat(W));
     }
 }
 

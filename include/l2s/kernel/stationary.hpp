@@ -102,16 +102,26 @@ struct stationary_ard {
     }
     /// K(X, Z), n × m, X d × n and Z d × m.
     [[nodiscard]] mat cross(const mat& X, const mat& Z) const {
-        mat K = squared_distances(X, Z);
-        map_columns(K, &Profile::values, std::exp(log_signal_variance));
+        mat K(X.cols(), Z.cols());
+        cross_into(X, Z, K);
         return K;
+    }
+    /// K(X, Z) written into C (n × m, any outer stride).
+    void cross_into(const Eigen::Ref<const mat>& X, const Eigen::Ref<const mat>& Z, Eigen::Ref<mat> C) const {
+        squared_distances(X, Z, C);
+        map_columns(C, &Profile::values, std::exp(log_signal_variance));
     }
     /// The Gram matrix K(X, X) with an exact diagonal σ_f² and exact symmetry.
     [[nodiscard]] mat gram(const mat& X) const {
-        mat K = cross(X, X);
-        K.diagonal().setConstant(std::exp(log_signal_variance));
-        K.template triangularView<Eigen::StrictlyUpper>() = K.transpose();
+        mat K(X.cols(), X.cols());
+        gram_into(X, K);
         return K;
+    }
+    /// The Gram matrix written into G (n × n, any outer stride).
+    void gram_into(const Eigen::Ref<const mat>& X, Eigen::Ref<mat> G) const {
+        cross_into(X, X, G);
+        G.diagonal().setConstant(std::exp(log_signal_variance));
+        G.template triangularView<Eigen::StrictlyUpper>() = G.transpose();
     }
     /// k(z, z) = σ_f² for every column of Z.
     [[nodiscard]] vec diag(const mat& Z) const { return vec::Constant(Z.cols(), std::exp(log_signal_variance)); }
@@ -119,20 +129,31 @@ struct stationary_ard {
     /// With M = W ∘ σ_f² ψ(R²) and s the scaled i-th coordinates, Σ M_ab (s_a − s_b)² =
     /// Σ_a s_a² (row_a + col_a)(M) − 2 sᵀMs.
     [[nodiscard]] vec gram_gradient_dot(const mat& X, const mat& W) const {
+        mat M(X.cols(), X.cols());
+        return gram_gradient_dot(X, W, M);
+    }
+    /// As above with an n × n scratch M (overwritten): no n × n allocation.
+    [[nodiscard]] vec gram_gradient_dot(const Eigen::Ref<const mat>& X, const Eigen::Ref<const mat>& W,
+                                        Eigen::Ref<mat> M) const {
         const double sf2 = std::exp(log_signal_variance);
         const Eigen::Index d = log_length_scale.size();
         vec g(num_params());
-        mat M = squared_distances(X, X);
+        squared_distances(X, X, M);
         if constexpr (requires { requires Profile::slope_is_value; }) {
             map_columns(M, &Profile::values, sf2);  // ψ = φ: one map serves both
             M.array() *= W.array();
             g(d) = M.sum();
         } else {
-            mat Kf = M;
-            map_columns(Kf, &Profile::values, sf2);
-            g(d) = W.cwiseProduct(Kf).sum();
-            map_columns(M, &Profile::slopes, sf2);
-            M.array() *= W.array();
+            vec kf(M.rows());  // one column of φ at a time: Σ W ∘ σ_f² φ(R²), then M ← W ∘ σ_f² ψ(R²)
+            g(d) = 0.0;
+            for (Eigen::Index j = 0; j < M.cols(); ++j) {
+                auto c = M.col(j);
+                kf = c;
+                Profile::values(kf, sf2);
+                g(d) += W.col(j).dot(kf);
+                Profile::slopes(c, sf2);
+                c.array() *= W.col(j).array();
+            }
         }
         const mat Xs = inverse_length_scale().asDiagonal() * X;
         const vec sums = M.rowwise().sum() + M.colwise().sum().transpose();
@@ -168,32 +189,29 @@ private:  // member functions only: the type stays an aggregate
     static constexpr Eigen::Index direct_columns = 8;
     [[nodiscard]] vec inverse_length_scale() const { return (-log_length_scale).array().exp().matrix(); }
     [[nodiscard]] vec scaled(const vec& x, const vec& y) const { return (x - y).cwiseProduct(inverse_length_scale()); }
-    /// r²(X_i, Z_j) by one GEMM on inputs centred at X's mean (less cancellation) and scaled by 1/ℓ; for a
+    /// r²(X_i, Z_j) into R2 (n × m) by one GEMM on inputs centred at X's mean (less cancellation) and scaled by 1/ℓ; for a
     /// few columns of Z (a single-point prediction), directly from the differences in one pass over X.
-    [[nodiscard]] mat squared_distances(const mat& X, const mat& Z) const {
+    void squared_distances(const Eigen::Ref<const mat>& X, const Eigen::Ref<const mat>& Z, Eigen::Ref<mat> R2) const {
         const vec il = inverse_length_scale();
         if (X.rows() != il.size() || Z.rows() != il.size())
             throw dimension_mismatch(std::string(Profile::name) + ": inputs have " +
                                      std::to_string(X.rows() != il.size() ? X.rows() : Z.rows()) +
                                      " rows, expected " + std::to_string(il.size()));
         if (Z.cols() < direct_columns) {
-            mat R2(X.cols(), Z.cols());
             for (Eigen::Index j = 0; j < Z.cols(); ++j)
                 R2.col(j) = ((X.colwise() - Z.col(j)).array().colwise() * il.array()).square().colwise().sum().transpose();
-            return R2;
+            return;
         }
         const vec c = X.cols() > 0 ? vec(X.rowwise().mean()) : vec(vec::Zero(il.size()));
         const mat Xs = il.asDiagonal() * (X.colwise() - c);
         const mat Zs = il.asDiagonal() * (Z.colwise() - c);
-        mat R2(X.cols(), Z.cols());
         R2.noalias() = Xs.transpose() * Zs;
         const Eigen::ArrayXd xn = Xs.colwise().squaredNorm().transpose();
         for (Eigen::Index j = 0; j < R2.cols(); ++j)  // in place, one column at a time
             R2.col(j).array() = (xn + Zs.col(j).squaredNorm() - 2.0 * R2.col(j).array()).max(0.0);
-        return R2;
     }
     template <class F>
-    static void map_columns(mat& A, F f, double scale) {
+    static void map_columns(Eigen::Ref<mat> A, F f, double scale) {
         for (Eigen::Index j = 0; j < A.cols(); ++j) f(A.col(j), scale);
     }
 };

@@ -55,6 +55,40 @@ inline double cholesky_with_ladder(const mat& A, mat& L, const std::vector<doubl
     throw numerical_error(std::string(who) + ": jitter ladder exhausted (matrix not positive definite in double)");
 }
 
+/// Lower Cholesky factor of the symmetric A computed in place (Eigen's LLT on a Ref: only the lower triangle
+/// is read and overwritten, the strictly upper triangle is left as it was); false when a pivot is not usable
+/// for a matrix whose largest diagonal entry is `scale`.
+[[nodiscard]] inline bool try_cholesky_in_place(Eigen::Ref<mat> A, double scale) {
+    Eigen::LLT<Eigen::Ref<mat>, Eigen::Lower> llt(A);
+    if (llt.info() != Eigen::Success) return false;
+    for (Eigen::Index i = 0; i < A.rows(); ++i)
+        if (!usable_pivot(A(i, i) * A(i, i), scale)) return false;
+    return true;
+}
+
+/// As cholesky_with_ladder, in place: A holds the full symmetric matrix on entry and its lower factor in the
+/// lower triangle on return (the strictly upper triangle keeps A's entries, from which each retry rebuilds
+/// the lower one). `diag` (at least n entries) keeps A's diagonal. Same jitter ladder, events and errors;
+/// no allocation beyond Eigen's blocking buffers.
+inline double cholesky_in_place_with_ladder(Eigen::Ref<mat> A, Eigen::Ref<vec> diag, const std::vector<double>& ladder,
+                                            const char* who, std::vector<numerical_event>& events) {
+    const Eigen::Index n = A.rows();
+    if (n == 0) return 0.0;
+    auto d = diag.head(n);
+    d = A.diagonal();
+    if (try_cholesky_in_place(A, d.cwiseAbs().maxCoeff())) return 0.0;
+    const double base = d.mean();
+    for (double step : ladder) {
+        const double jitter = step * base;
+        A.template triangularView<Eigen::StrictlyLower>() = A.transpose();
+        A.diagonal() = d.array() + jitter;
+        events.push_back({who, numerical_event_kind::jitter_added, jitter,
+                          "Cholesky failed; retrying with diagonal jitter " + std::to_string(jitter)});
+        if (try_cholesky_in_place(A, A.diagonal().cwiseAbs().maxCoeff())) return jitter;
+    }
+    throw numerical_error(std::string(who) + ": jitter ladder exhausted (matrix not positive definite in double)");
+}
+
 /// In-place rank-one update of a lower Cholesky factor: L L' ᵀ = L Lᵀ + x xᵀ (x is overwritten).
 /// Givens-style column sweep, O(m²) for an m × m block.
 template <class Block>
@@ -118,6 +152,30 @@ inline void lower_solve_in_place(const Eigen::Ref<const mat>& L, Eigen::Ref<mat>
     }
     Kinv.triangularView<Eigen::StrictlyUpper>() = Kinv.transpose();
     return Kinv;
+}
+
+/// K⁻¹ (full symmetric) in place: A holds the lower factor L on entry (its strictly upper triangle is
+/// ignored) and K⁻¹ = L⁻ᵀ L⁻¹ on return. The same blocked steps as inverse_from_cholesky, column block by
+/// column block: block j of L⁻¹ only needs L's columns ≥ j, and block j of K⁻¹ only L⁻¹'s columns ≥ j, so
+/// each block is computed in `panel` (at least n × block) and written back over the columns it no longer
+/// needs. No allocation beyond Eigen's blocking buffers.
+inline void inverse_from_cholesky_in_place(Eigen::Ref<mat> A, Eigen::Ref<mat> panel, Eigen::Index block = 64) {
+    const Eigen::Index n = A.rows();
+    for (Eigen::Index j = 0; j < n; j += block) {
+        const Eigen::Index b = std::min(block, n - j), m = n - j;
+        auto P = panel.topLeftCorner(m, b);
+        P.setZero();
+        P.topRows(b).setIdentity();
+        A.bottomRightCorner(m, m).triangularView<Eigen::Lower>().solveInPlace(P);
+        A.block(j, j, m, b) = P;
+    }
+    for (Eigen::Index j = 0; j < n; j += block) {
+        const Eigen::Index b = std::min(block, n - j), m = n - j;
+        auto P = panel.topLeftCorner(m, b);
+        P.noalias() = A.bottomRightCorner(m, m).transpose().triangularView<Eigen::Upper>() * A.block(j, j, m, b);
+        A.block(j, j, m, b) = P;
+    }
+    A.triangularView<Eigen::StrictlyUpper>() = A.transpose();
 }
 
 }  // namespace l2s::gp::detail
