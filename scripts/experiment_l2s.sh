@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The L2S study (docs/results.md#l2s-study): builds the l2s tool, then runs `l2s study` on the default
+# The L2S study (docs/results/l2s_study.md#l2s-study): builds the l2s tool, then runs `l2s study` on the default
 # experiment::study_config (the article's 64-core / 4-island chip, the 16 x 4 manycore and Exynos 5422; all
 # nine PARSEC/SPLASH-2x profiles, streamcluster and fmm held out, two mixes) into out/study/.
 #   scripts/experiment_l2s.sh [intervals] [evaluations per strategy]

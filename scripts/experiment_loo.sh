@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Leave-one-out over every built-in PARSEC/SPLASH-2x program (docs/results.md#per-program): builds the
+# Leave-one-out over every built-in PARSEC/SPLASH-2x program (docs/results/leave_one_out.md#per-program): builds the
 # l2s tool, then runs `l2s evaluate` once per held-out program into out/loo/<program>/.
 #   scripts/experiment_loo.sh [intervals] [oracle_evaluations]
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"

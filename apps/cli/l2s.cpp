@@ -347,7 +347,7 @@ const std::map<std::string, command>& commands() {
         {"evaluate",
          {"the leave-one-out comparison (governors, L2S, UaOL, oracle)",
           "l2s evaluate CONFIG.json [--out DIR]\n"
-          "  keys: as studies::loo_config (docs/results.md#loo_config): platform, applications, held_out,\n"
+          "  keys: as studies::loo_config (docs/results/leave_one_out.md#loo_config): platform, applications, held_out,\n"
           "        intervals, seed, objective, oracle_evaluations, softmax_l2, features, governors,\n"
           "        uaol {alpha, gate_quantile, budget, learning_rate, score, budget_guard, widen_infeasible,\n"
           "              account {kind: slack_account | per_interval_budget, horizon},\n"
@@ -357,7 +357,7 @@ const std::map<std::string, command>& commands() {
         {"study",
          {"the L2S study across platforms (oracles per strategy, baselines, learned policies)",
           "l2s study CONFIG.json [--out DIR]\n"
-          "  keys: as studies::study_config (docs/results.md#study_config): platforms, applications, held_out,\n"
+          "  keys: as studies::study_config (docs/results/l2s_study.md#study_config): platforms, applications, held_out,\n"
           "        mixes, intervals, seed, objective, strategies, evaluations, bo_guided_rounds, softmax_l2, features,\n"
           "        q_learning_episodes, dtm\n"
           "  --out DIR writes study.json and study.txt",

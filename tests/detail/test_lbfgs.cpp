@@ -3,7 +3,7 @@
 
 #include <doctest/doctest.h>
 
-#include <l2s/detail/lbfgs.hpp>
+#include <l2s/core/detail/lbfgs.hpp>
 
 using l2s::vec;
 using l2s::detail::lbfgs_config;

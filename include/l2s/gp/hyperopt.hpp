@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // l2s/gp/hyperopt.hpp: hyperparameter learning for a GP by maximising its log marginal likelihood.
 //
-// The search runs the bounded L-BFGS of l2s/detail/lbfgs.hpp on θ_gp = (kernel θ, log σ_n²) from the current
+// The search runs the bounded L-BFGS of l2s/core/detail/lbfgs.hpp on θ_gp = (kernel θ, log σ_n²) from the current
 // θ and log-uniform random starts in the bounds (Rasmussen & Williams, Gaussian Processes for Machine
 // Learning, MIT Press 2006, §5.4), and sets the best θ found on the GP.
 #pragma once
@@ -18,7 +18,7 @@
 #include <l2s/core/error.hpp>
 #include <l2s/core/observer.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/detail/lbfgs.hpp>
+#include <l2s/core/detail/lbfgs.hpp>
 #include <l2s/kernel/concepts.hpp>
 
 namespace l2s::gp {
@@ -103,7 +103,7 @@ template <class K>
 }  // namespace detail
 
 /// Maximises gp's log marginal likelihood over θ_gp within the bounds of `hc` with the bounded L-BFGS of
-/// l2s/detail/lbfgs.hpp, from the current θ and `random_starts` log-uniform draws; the best is set on gp.
+/// l2s/core/detail/lbfgs.hpp, from the current θ and `random_starts` log-uniform draws; the best is set on gp.
 /// A start whose factorisation fails is reported as restart_failed and skipped. Throws invalid_config for
 /// a bad `hc`, not_ready on a GP without data, numerical_error when every start fails (gp unchanged).
 /// `exact_gp::learn_hyperparameters(rng, hc, obs...)` forwards here.

@@ -12,7 +12,7 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/io/json_util.hpp>
-#include <l2s/io/detail/strict_reader.hpp>
+#include <l2s/io/strict_reader.hpp>
 #include <l2s/sim/workload.hpp>
 
 namespace l2s::io {

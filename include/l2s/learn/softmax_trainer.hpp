@@ -14,7 +14,7 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/detail/lbfgs.hpp>
+#include <l2s/core/detail/lbfgs.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/policy/softmax_linear.hpp>
 

@@ -8,7 +8,7 @@
 
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
-#include <l2s/detail/lbfgs.hpp>
+#include <l2s/core/detail/lbfgs.hpp>
 #include <l2s/opt/concepts.hpp>
 #include <l2s/opt/random_search.hpp>
 #include <l2s/space/box.hpp>
@@ -23,7 +23,7 @@ template <class S> concept bounded_space = requires(const S& s) {
 }  // namespace detail
 
 /// Multistart: score raw_samples uniform draws (and the given starts), then refine the best `refine` of them with
-/// bounded L-BFGS (l2s/detail/lbfgs.hpp) on −f. Gradients are central differences with step
+/// bounded L-BFGS (l2s/core/detail/lbfgs.hpp) on −f. Gradients are central differences with step
 /// fd_step·(upper − lower), computed in one batch call of f (2d + 1 columns) per L-BFGS evaluation. Refinements
 /// that fail (non-finite scores) are skipped. The space must expose lower() and upper() (a box).
 /// @see docs/bo.md#multistart

@@ -16,7 +16,7 @@
 #include <l2s/studies/l2s_study.hpp>
 #include <l2s/studies/leave_one_out.hpp>
 #include <l2s/studies/uaol_setup.hpp>
-#include <l2s/io/detail/strict_reader.hpp>
+#include <l2s/io/strict_reader.hpp>
 #include <l2s/io/platform.hpp>
 #include <l2s/io/trace.hpp>
 #include <l2s/io/workload.hpp>

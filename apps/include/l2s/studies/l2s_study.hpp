@@ -3,7 +3,7 @@
 // V/F islands sized per application, the uniform 16 × 4 manycore, Exynos 5422): oracles from every search
 // strategy per workload, imitation-learned policies (application-agnostic, per application, and a baseline
 // trained on per-interval greedy labels), the Linux governors, a DTM baseline and tabular Q-learning, on
-// training programs, held-out programs and multi-program mixes.  @see docs/results.md#l2s-study
+// training programs, held-out programs and multi-program mixes.  @see docs/results/l2s_study.md#l2s-study
 #pragma once
 #include <algorithm>
 #include <array>
@@ -44,7 +44,7 @@
 
 namespace l2s::studies {
 
-/// Configuration of l2s_study. Attribute table: docs/results.md#study_config.
+/// Configuration of l2s_study. Attribute table: docs/results/l2s_study.md#study_config.
 struct study_config {
     /// "article_4vfi" (64 cores in 4 islands sized per application, 8 levels) or any sim::builtin_platform name.
     std::vector<std::string> platforms{"article_4vfi", "sniper_manycore", "exynos5422"};

@@ -2,7 +2,7 @@
 // l2s/studies/leave_one_out.hpp: the library's flagship experiment. Train L2S on all applications but
 // one (oracle search per application, imitation-learned policy), then run the Linux governors, the L2S
 // policy, UaOL around it and the oracle on the held-out application, and compare them.
-// @see docs/results.md
+// @see docs/results/leave_one_out.md
 #pragma once
 #include <algorithm>
 #include <chrono>
@@ -44,7 +44,7 @@
 
 namespace l2s::studies {
 
-/// Configuration of the leave-one-out experiment. Attribute table: docs/results.md#loo_config.
+/// Configuration of the leave-one-out experiment. Attribute table: docs/results/leave_one_out.md#loo_config.
 struct loo_config {
     std::string platform = "sniper_manycore";    ///< a sim::builtin_platform name
     std::vector<std::string> applications{};     ///< training + held-out programs (empty: all PARSEC profiles)
@@ -74,14 +74,15 @@ struct loo_config {
             throw invalid_config(who + ": held_out '" + held_out + "' is not among the applications");
         for (const auto& g : governors) (void)governor_kind_of(g);
     }
+    /// The governor named g (sim::governor_kind_names, without userspace, which needs a set frequency).
     [[nodiscard]] static sim::governor_kind governor_kind_of(const std::string& g) {
-        if (g == "performance") return sim::governor_kind::performance;
-        if (g == "powersave") return sim::governor_kind::powersave;
-        if (g == "ondemand") return sim::governor_kind::ondemand;
-        if (g == "conservative") return sim::governor_kind::conservative;
-        if (g == "schedutil") return sim::governor_kind::schedutil;
-        throw invalid_config("l2s::studies::loo_config: unknown governor '" + g +
-                             "' (performance, powersave, ondemand, conservative, schedutil)");
+        std::string all;
+        for (const auto& [name, kind] : sim::governor_kind_names) {
+            if (kind == sim::governor_kind::userspace) continue;
+            if (g == name) return kind;
+            all += (all.empty() ? "" : ", ") + std::string(name);
+        }
+        throw invalid_config("l2s::studies::loo_config: unknown governor '" + g + "' (" + all + ")");
     }
 };
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// l2s/detail/lbfgs.hpp: bounded (box-projected) limited-memory BFGS minimiser.
+// l2s/core/detail/lbfgs.hpp: bounded (box-projected) limited-memory BFGS minimiser.
 //
 // Minimises a smooth f over the box [lo, hi]. Each iteration takes the two-loop L-BFGS direction
 // (Nocedal, Math. Comp. 1980; Nocedal & Wright, Numerical Optimization, 2nd ed., alg. 7.4) restricted to the

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// l2s/detail/sobol.hpp: Sobol low-discrepancy points in up to 21 dimensions (Joe–Kuo direction numbers).
+// l2s/core/detail/sobol.hpp: Sobol low-discrepancy points in up to 21 dimensions (Joe–Kuo direction numbers).
 //
 // Direction numbers: S. Joe and F. Y. Kuo, "Constructing Sobol sequences with better two-dimensional
 // projections", SIAM J. Sci. Comput. 30 (2008), table new-joe-kuo-6.21201 (dimensions 2..21; dimension 1 is

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// l2s/io/detail/strict_reader.hpp: typed reads of JSON object members that reject unknown keys and wrong
+// l2s/io/strict_reader.hpp: typed reads of JSON object members that reject unknown keys and wrong
 // types naming the key's path (experiment files, workload files).
 #pragma once
 #include <algorithm>
@@ -16,9 +16,8 @@
 
 namespace l2s::io {
 
-namespace detail {
-
-/// Reads typed members of a JSON object, rejecting unknown keys and wrong types with the key's path.
+/// Reads typed members of a JSON object, rejecting unknown keys and wrong types with the key's path: the
+/// reader of every io loader, public for applications that read their own files by the same rules.
 class strict_reader {
 public:
     strict_reader(const nlohmann::json& j, std::string path, std::string who)
@@ -87,10 +86,8 @@ private:
     std::vector<std::string> seen_;
 };
 
+namespace detail {
+using io::strict_reader;  // its former name, for the loaders that still say detail::strict_reader
 }  // namespace detail
-
-/// The strict JSON reader of every io loader, public for applications that read their own files by the same
-/// rules (unknown keys and ill-typed values rejected by name).
-using detail::strict_reader;
 
 }  // namespace l2s::io
