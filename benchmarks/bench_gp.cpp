@@ -12,7 +12,7 @@
 
 #include <benchmark/benchmark.h>
 
-#include <l2s/detail/lbfgs.hpp>
+#include <l2s/core/detail/lbfgs.hpp>
 #include <l2s/gp.hpp>
 
 namespace {

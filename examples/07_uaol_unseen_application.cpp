@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <memory>
 
+#include <l2s/l2s.hpp>
 #include <l2s/learn/imitation.hpp>
 #include <l2s/search/oracle.hpp>
-#include <l2s/l2s.hpp>
 
 int main() {
     using namespace l2s;

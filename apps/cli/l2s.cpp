@@ -9,12 +9,12 @@
 #include <sstream>
 #include <string>
 
+#include <l2s/io/policy.hpp>
+#include <l2s/l2s.hpp>
 #include <l2s/learn/imitation.hpp>
 #include <l2s/search/oracle.hpp>
 #include <l2s/studies.hpp>
 #include <l2s/studies/json.hpp>
-#include <l2s/io/policy.hpp>
-#include <l2s/l2s.hpp>
 
 namespace {
 

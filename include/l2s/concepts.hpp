@@ -8,13 +8,14 @@
 //   gp          Surrogate
 //   acquisition PointwiseAcquisition, ModelAcquisitionFor
 //   opt         AcquisitionOptimizerFor
-//   sim         Environment, PolicyFor, LearningPolicyFor, Evaluator, PowerPerformanceModel
+//   dvfs        Environment, PolicyFor, LearningPolicyFor, Evaluator, PowerPerformanceModel, IntervalLearner
 //   policy      ProbabilisticPolicy, SgdStepPolicy
 //   search      SearchStrategy, LevelGenerator
-//   online      OnlineLearner, ResettableOnlineLearner
+//   online      OnlineLearner, ResettableOnlineLearner, BudgetAccount, DecisionRefinerFor, TimePooling
 #pragma once
 #include <l2s/acquisition/concepts.hpp>
 #include <l2s/core/concepts.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/gp/concepts.hpp>
 #include <l2s/kernel/concepts.hpp>
 #include <l2s/mean/concepts.hpp>
@@ -22,5 +23,4 @@
 #include <l2s/opt/concepts.hpp>
 #include <l2s/policy/concepts.hpp>
 #include <l2s/search/concepts.hpp>
-#include <l2s/dvfs/concepts.hpp>
 #include <l2s/space/concepts.hpp>

@@ -6,9 +6,9 @@
 #include <l2s/policy/concepts.hpp>
 #include <l2s/policy/feature_set.hpp>
 #include <l2s/policy/features.hpp>
-#include <l2s/policy/scaler.hpp>
 #include <l2s/policy/fixed_level.hpp>
 #include <l2s/policy/island_policy.hpp>
 #include <l2s/policy/mlp.hpp>
 #include <l2s/policy/q_learning.hpp>
+#include <l2s/policy/scaler.hpp>
 #include <l2s/policy/softmax_linear.hpp>

@@ -9,8 +9,8 @@
 #include <l2s/search/features.hpp>
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/lds.hpp>
+#include <l2s/search/local.hpp>
 #include <l2s/search/model_evaluator.hpp>
+#include <l2s/search/oracle.hpp>
 #include <l2s/search/sequence_space.hpp>
 #include <l2s/search/static_level.hpp>
-#include <l2s/search/local.hpp>
-#include <l2s/search/oracle.hpp>

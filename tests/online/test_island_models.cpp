@@ -6,9 +6,9 @@
 #include <memory>
 #include <random>
 
-#include <l2s/sim/identification.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/sim.hpp>
+#include <l2s/sim/identification.hpp>
 
 using namespace l2s;
 using online::per_island_models;

@@ -7,11 +7,11 @@
 
 #include <doctest/doctest.h>
 
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/policy/fixed_level.hpp>
 #include <l2s/policy/q_learning.hpp>
-#include <l2s/dvfs/concepts.hpp>
-#include <l2s/sim/dtm.hpp>
 #include <l2s/search/static_level.hpp>
+#include <l2s/sim/dtm.hpp>
 
 namespace {
 using namespace l2s;

@@ -5,11 +5,11 @@
 #include <fstream>
 #include <sstream>
 
-#include <l2s/studies/json.hpp>
 #include <l2s/io/platform.hpp>
 #include <l2s/io/trace.hpp>
 #include <l2s/io/workload.hpp>
 #include <l2s/sim.hpp>
+#include <l2s/studies/json.hpp>
 
 #include "support/data.hpp"
 

@@ -4,10 +4,9 @@
 #include <span>
 
 #include <l2s/core.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/gp/concepts.hpp>
 #include <l2s/policy/concepts.hpp>
-#include <l2s/dvfs/concepts.hpp>
-#include <l2s/space.hpp>
 #include <l2s/problems/vf_toy.hpp>
 #include <l2s/search/beam.hpp>
 #include <l2s/search/bo_guided.hpp>
@@ -15,6 +14,7 @@
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/lds.hpp>
 #include <l2s/search/local.hpp>
+#include <l2s/space.hpp>
 
 using namespace l2s;
 

@@ -5,17 +5,17 @@
 
 #include <string>
 
-#include <l2s/learn/imitation.hpp>
 #include <l2s/bo.hpp>
-#include <l2s/studies.hpp>
 #include <l2s/io/bo.hpp>
-#include <l2s/studies/json.hpp>
 #include <l2s/io/policy.hpp>
 #include <l2s/learn.hpp>
+#include <l2s/learn/imitation.hpp>
 #include <l2s/online.hpp>
 #include <l2s/problems.hpp>
 #include <l2s/search.hpp>
 #include <l2s/sim.hpp>
+#include <l2s/studies.hpp>
+#include <l2s/studies/json.hpp>
 
 using namespace l2s;
 

@@ -6,8 +6,8 @@
 #include <set>
 #include <sstream>
 
-#include <l2s/studies/l2s_study.hpp>
 #include <l2s/studies/json.hpp>
+#include <l2s/studies/l2s_study.hpp>
 
 using namespace l2s;
 

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include <l2s/core/checks.hpp>
-#include <l2s/core/error.hpp>
 #include <l2s/core/detail/sobol.hpp>
+#include <l2s/core/error.hpp>
 #include <l2s/space/concepts.hpp>
 
 namespace l2s::bo {

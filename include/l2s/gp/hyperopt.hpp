@@ -15,10 +15,10 @@
 #include <vector>
 
 #include <l2s/core/checks.hpp>
+#include <l2s/core/detail/lbfgs.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/observer.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/core/detail/lbfgs.hpp>
 #include <l2s/kernel/concepts.hpp>
 
 namespace l2s::gp {

@@ -13,11 +13,11 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/policy/feature_set.hpp>
 #include <l2s/policy/features.hpp>
 #include <l2s/policy/scaler.hpp>
-#include <l2s/dvfs/concepts.hpp>
 
 namespace l2s::learn {
 

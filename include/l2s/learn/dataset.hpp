@@ -16,8 +16,8 @@
 #include <l2s/detail/xtensor_compat.hpp>
 #include <l2s/policy/feature_set.hpp>
 #include <l2s/policy/features.hpp>
-#include <l2s/policy/scaler.hpp>
 #include <l2s/policy/island_policy.hpp>
+#include <l2s/policy/scaler.hpp>
 
 namespace l2s::learn {
 

@@ -12,9 +12,9 @@
 #include <Eigen/Core>
 
 #include <l2s/core/checks.hpp>
+#include <l2s/core/detail/lbfgs.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/core/detail/lbfgs.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/policy/softmax_linear.hpp>
 

@@ -10,11 +10,11 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
+#include <l2s/dvfs/concepts.hpp>
+#include <l2s/dvfs/observation.hpp>
 #include <l2s/online/concepts.hpp>
 #include <l2s/online/rls.hpp>
 #include <l2s/online/time_pooling.hpp>
-#include <l2s/dvfs/concepts.hpp>
-#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::online {
 

@@ -12,9 +12,9 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/online/detail/probability_block.hpp>
 #include <l2s/dvfs/concepts.hpp>
 #include <l2s/dvfs/observation.hpp>
+#include <l2s/online/detail/probability_block.hpp>
 
 namespace l2s::online {
 

@@ -15,15 +15,15 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
+#include <l2s/dvfs/concepts.hpp>
+#include <l2s/dvfs/observation.hpp>
+#include <l2s/online/budget_account.hpp>
 #include <l2s/online/concepts.hpp>
 #include <l2s/online/conformal.hpp>
 #include <l2s/online/entropy_gate.hpp>
-#include <l2s/online/budget_account.hpp>
 #include <l2s/online/product_set_search.hpp>
 #include <l2s/online/refinement.hpp>
 #include <l2s/policy/concepts.hpp>
-#include <l2s/dvfs/concepts.hpp>
-#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::online {
 

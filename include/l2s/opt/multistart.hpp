@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <l2s/core/checks.hpp>
-#include <l2s/core/error.hpp>
 #include <l2s/core/detail/lbfgs.hpp>
+#include <l2s/core/error.hpp>
 #include <l2s/opt/concepts.hpp>
 #include <l2s/opt/random_search.hpp>
 #include <l2s/space/box.hpp>

@@ -16,10 +16,10 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/detail/lanes.hpp>
+#include <l2s/dvfs/observation.hpp>
 #include <l2s/policy/feature_set.hpp>
 #include <l2s/policy/features.hpp>
 #include <l2s/policy/scaler.hpp>
-#include <l2s/dvfs/observation.hpp>
 
 namespace l2s::policy {
 

@@ -15,18 +15,16 @@
 #include <utility>
 #include <vector>
 
-#include <l2s/learn/imitation.hpp>
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/studies/leave_one_out.hpp>
-#include <l2s/studies/runs.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/learn/evaluate.hpp>
+#include <l2s/learn/imitation.hpp>
 #include <l2s/learn/softmax_trainer.hpp>
 #include <l2s/policy/feature_set.hpp>
 #include <l2s/policy/features.hpp>
-#include <l2s/policy/scaler.hpp>
 #include <l2s/policy/q_learning.hpp>
+#include <l2s/policy/scaler.hpp>
 #include <l2s/policy/softmax_linear.hpp>
 #include <l2s/search/beam.hpp>
 #include <l2s/search/bo_guided.hpp>
@@ -34,13 +32,15 @@
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/lds.hpp>
 #include <l2s/search/local.hpp>
+#include <l2s/sim/cpufreq_governors.hpp>
 #include <l2s/sim/dtm.hpp>
 #include <l2s/sim/dvfs_env.hpp>
-#include <l2s/sim/cpufreq_governors.hpp>
 #include <l2s/sim/governor_policy.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/workload.hpp>
+#include <l2s/studies/leave_one_out.hpp>
+#include <l2s/studies/runs.hpp>
 
 namespace l2s::studies {
 

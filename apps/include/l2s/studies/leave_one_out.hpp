@@ -16,13 +16,10 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
-#include <l2s/studies/runs.hpp>
-#include <l2s/studies/uaol_setup.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/learn/evaluate.hpp>
 #include <l2s/learn/imitation.hpp>
 #include <l2s/learn/softmax_trainer.hpp>
-#include <l2s/sim/identification.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/online/uaol_policy.hpp>
 #include <l2s/policy/feature_set.hpp>
@@ -33,14 +30,17 @@
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/local.hpp>
 #include <l2s/search/oracle.hpp>
-#include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/cpufreq_governors.hpp>
+#include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/governor_policy.hpp>
+#include <l2s/sim/identification.hpp>
 #include <l2s/sim/lookahead_model.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/trace.hpp>
 #include <l2s/sim/workload.hpp>
+#include <l2s/studies/runs.hpp>
+#include <l2s/studies/uaol_setup.hpp>
 
 namespace l2s::studies {
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <l2s/core/types.hpp>
+#include <l2s/dvfs/concepts.hpp>
 #include <l2s/learn/dataset.hpp>
 #include <l2s/policy/feature_set.hpp>
 #include <l2s/policy/features.hpp>
@@ -17,7 +18,6 @@
 #include <l2s/search/concepts.hpp>
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/local.hpp>
-#include <l2s/dvfs/concepts.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/trace.hpp>
