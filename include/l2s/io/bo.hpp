@@ -3,9 +3,7 @@
 #pragma once
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -13,6 +11,8 @@
 
 #include <l2s/bo/optimizer_state.hpp>
 #include <l2s/core/error.hpp>
+#include <l2s/io/atomic_file.hpp>
+#include <l2s/io/integrity.hpp>
 #include <l2s/io/json_util.hpp>
 
 namespace l2s::io {
@@ -52,9 +52,8 @@ inline constexpr int bo_state_schema_version = 1;
             {"constraint_theta", ct}};
 }
 
-/// Reads a state written by bo_state_to_json; io_error for a wrong schema or version, a missing field or a
-/// field of the wrong type or shape.
-[[nodiscard]] inline bo::optimizer_state bo_state_from_json(const nlohmann::json& j) {
+namespace detail {
+[[nodiscard]] inline bo::optimizer_state bo_state_from_json_body(const nlohmann::json& j) {
     using namespace json_util;
     const std::string who = "l2s::io::load_bo_state";
     if (!j.is_object()) throw io_error(who + ": the document is not a JSON object");
@@ -96,24 +95,12 @@ inline constexpr int bo_state_schema_version = 1;
     return s;
 }
 
-/// The optimizer's state as JSON text.
 template <class Opt>
-[[nodiscard]] std::string save_bo(const Opt& o) {
-    return bo_state_to_json(o.state()).dump();
-}
-
-/// Restores the optimizer from JSON text. Any problem (unparsable or truncated text, wrong schema or version,
-/// a state inconsistent with the optimizer's space or model) throws io_error and leaves the optimizer unchanged.
-template <class Opt>
-void load_bo(Opt& o, std::string_view text) {
+void load_bo_text(Opt& o, std::string_view text, std::string_view source, const load_options& lo) {
     const std::string who = "l2s::io::load_bo";
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-        throw io_error(who + ": malformed JSON (" + e.what() + ")");
-    }
-    const bo::optimizer_state s = bo_state_from_json(j);
+    const nlohmann::json j = integrity::parse(text, who, source);
+    integrity::verify(j, who, source, lo);
+    const bo::optimizer_state s = bo_state_from_json_body(j);
     try {
         o.restore(s);
     } catch (const io_error&) {
@@ -122,24 +109,42 @@ void load_bo(Opt& o, std::string_view text) {
         throw io_error(who + ": the state does not fit this optimizer (" + e.what() + ")");
     }
 }
+}  // namespace detail
 
-/// Writes the optimizer's state to a file; io_error if it cannot be written.
-template <class Opt>
-void save_bo_file(const Opt& o, const std::filesystem::path& path) {
-    std::ofstream out(path);
-    if (!out) throw io_error("l2s::io::save_bo_file: cannot open " + path.string());
-    out << save_bo(o);
-    if (!out) throw io_error("l2s::io::save_bo_file: cannot write " + path.string());
+/// Reads a state written by bo_state_to_json or save_bo; io_error for a digest that does not match the
+/// content ("integrity check failed"; a document without one is accepted unless `o.require_digest`), a wrong
+/// schema or version, a missing field or a field of the wrong type or shape.
+[[nodiscard]] inline bo::optimizer_state bo_state_from_json(const nlohmann::json& j, const load_options& o = {}) {
+    integrity::verify(j, "l2s::io::load_bo_state", "", o);
+    return detail::bo_state_from_json_body(j);
 }
 
-/// Restores the optimizer from a file written by save_bo; io_error if it cannot be read or is invalid.
+/// The optimizer's state as JSON text, sealed with its digest (integrity::sealed).
 template <class Opt>
-void load_bo_file(Opt& o, const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw io_error("l2s::io::load_bo_file: cannot open " + path.string());
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    load_bo(o, std::string_view(ss.str()));
+[[nodiscard]] std::string save_bo(const Opt& o) {
+    return integrity::sealed(bo_state_to_json(o.state()), "l2s::io::save_bo").dump();
+}
+
+/// Restores the optimizer from JSON text. Any problem (unparsable or truncated text, a digest that does not
+/// match the content, a missing digest when `lo.require_digest`, wrong schema or version, a state inconsistent
+/// with the optimizer's space or model) throws io_error and leaves the optimizer unchanged.
+template <class Opt>
+void load_bo(Opt& o, std::string_view text, const load_options& lo = {}) {
+    detail::load_bo_text(o, text, {}, lo);
+}
+
+/// Writes the optimizer's state (save_bo) to a file atomically (write_file_atomic); io_error if it cannot be
+/// written, and the previous file is then intact.
+template <class Opt>
+void save_bo_file(const Opt& o, const std::filesystem::path& path, const file_ops& ops = {}) {
+    write_file_atomic(path, save_bo(o), "l2s::io::save_bo_file", ops);
+}
+
+/// Restores the optimizer from a file written by save_bo_file; io_error naming the file if it cannot be read or
+/// is invalid (as load_bo), the optimizer unchanged.
+template <class Opt>
+void load_bo_file(Opt& o, const std::filesystem::path& path, const load_options& lo = {}) {
+    detail::load_bo_text(o, json_util::read_text(path, "l2s::io::load_bo_file"), path.string(), lo);
 }
 
 }  // namespace l2s::io

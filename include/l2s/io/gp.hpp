@@ -3,6 +3,7 @@
 #pragma once
 #include <cmath>
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,9 @@
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/gp/exact_gp.hpp>
+#include <l2s/io/atomic_file.hpp>
+#include <l2s/io/integrity.hpp>
+#include <l2s/io/json_util.hpp>
 
 namespace l2s::io {
 
@@ -36,12 +40,9 @@ template <class K, class M>
     return j;
 }
 
-/// Sets θ and refits `g` from a document written by gp_to_json. Throws io_error ("l2s::io::gp_from_json:
-/// ...") for a wrong schema/version, missing or mistyped fields or inconsistent sizes, leaving g unchanged;
-/// the GP's own errors (dimension_mismatch, non_finite_observation, numerical_error) pass through, also
-/// leaving it unchanged.
+namespace detail {
 template <class K, class M>
-void gp_from_json(const nlohmann::json& j, gp::exact_gp<K, M>& g) {
+void gp_from_json_body(const nlohmann::json& j, gp::exact_gp<K, M>& g) {
     constexpr const char* who = "l2s::io::gp_from_json";
     vec theta, y;
     mat X;
@@ -69,17 +70,44 @@ void gp_from_json(const nlohmann::json& j, gp::exact_gp<K, M>& g) {
     if (y.size() > 0) next.fit(X, y);
     g = std::move(next);
 }
+}  // namespace detail
+
+/// Sets θ and refits `g` from a document written by gp_to_json or gp_to_string. Throws io_error
+/// ("l2s::io::gp_from_json: ...") for a digest that does not match the content ("integrity check failed"; a
+/// document without one is accepted unless `o.require_digest`), a wrong schema/version, missing or mistyped
+/// fields or inconsistent sizes, leaving g unchanged; the GP's own errors (dimension_mismatch,
+/// non_finite_observation, numerical_error) pass through, also leaving it unchanged.
+template <class K, class M>
+void gp_from_json(const nlohmann::json& j, gp::exact_gp<K, M>& g, const load_options& o = {}) {
+    integrity::verify(j, "l2s::io::gp_from_json", "", o);
+    detail::gp_from_json_body(j, g);
+}
+
+/// The GP's document (gp_to_json) as text, sealed with its digest (integrity::sealed).
+template <class K, class M>
+[[nodiscard]] std::string gp_to_string(const gp::exact_gp<K, M>& g) {
+    return integrity::sealed(gp_to_json(g), "l2s::io::gp_to_string").dump();
+}
 
 /// Parses text and calls gp_from_json; a parse error (malformed or truncated text) is an io_error.
 template <class K, class M>
-void gp_from_string(std::string_view text, gp::exact_gp<K, M>& g) {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-        throw io_error(std::string("l2s::io::gp_from_json: cannot parse (") + e.what() + ")");
-    }
-    gp_from_json(j, g);
+void gp_from_string(std::string_view text, gp::exact_gp<K, M>& g, const load_options& o = {}) {
+    gp_from_json(integrity::parse(text, "l2s::io::gp_from_json", ""), g, o);
+}
+
+/// Writes the GP's document (gp_to_string) to a file atomically (write_file_atomic); io_error when it cannot
+/// be written, and the previous file is then intact.
+template <class K, class M>
+void save_gp_file(const gp::exact_gp<K, M>& g, const std::filesystem::path& file, const file_ops& ops = {}) {
+    write_file_atomic(file, gp_to_string(g), "l2s::io::save_gp_file", ops);
+}
+
+/// Restores `g` from a file written by save_gp_file: errors as gp_from_json, naming the file; g unchanged.
+template <class K, class M>
+void load_gp_file(const std::filesystem::path& file, gp::exact_gp<K, M>& g, const load_options& o = {}) {
+    constexpr const char* who = "l2s::io::load_gp_file";
+    const nlohmann::json j = json_util::read_file(file, who, o);
+    detail::gp_from_json_body(j, g);
 }
 
 }  // namespace l2s::io

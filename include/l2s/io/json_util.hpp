@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// l2s/io/json_util.hpp: Eigen vectors/matrices to and from JSON, JSON files, with io_error on malformed input.
+// l2s/io/json_util.hpp: Eigen vectors/matrices to and from JSON, JSON files (sealed with a digest, saved
+// atomically), with io_error on malformed input.
 #pragma once
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,8 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
+#include <l2s/io/atomic_file.hpp>
+#include <l2s/io/integrity.hpp>
 
 namespace l2s::io::json_util {
 
@@ -68,21 +72,37 @@ template <class T>
     }
 }
 
-/// Parses a JSON file; io_error naming `who` when it cannot be opened or is not JSON.
-[[nodiscard]] inline nlohmann::json read_file(const std::filesystem::path& file, const std::string& who) {
-    std::ifstream in(file);
+/// The whole content of a file; io_error naming `who` and the file when it cannot be read.
+[[nodiscard]] inline std::string read_text(const std::filesystem::path& file, const std::string& who) {
+    std::ifstream in(file, std::ios::binary);
     if (!in) throw io_error(who + ": cannot open " + file.string());
-    try {
-        return nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        throw io_error(who + ": " + file.string() + ": " + e.what());
-    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw io_error(who + ": cannot read " + file.string());
+    return text;
 }
 
-/// Writes j to a file (indented by `indent`); io_error naming `who` when it cannot be written.
-inline void write_file(const nlohmann::json& j, const std::filesystem::path& file, const std::string& who, int indent = 1) {
-    std::ofstream out(file);
-    if (!(out << j.dump(indent) << '\n') || !out.flush()) throw io_error(who + ": cannot write " + file.string());
+/// Parses a JSON file and checks its digest when it has one (integrity::verify; `o.require_digest` makes
+/// one mandatory); io_error naming `who` and the file when it cannot be opened, is not JSON or fails the
+/// integrity check.
+[[nodiscard]] inline nlohmann::json read_file(const std::filesystem::path& file, const std::string& who,
+                                              const load_options& o = {}) {
+    nlohmann::json j = integrity::parse(read_text(file, who), who, file.string());
+    integrity::verify(j, who, file.string(), o);
+    return j;
+}
+
+/// Writes j to a file (indented by `indent`; -1 for compact), sealed with its digest when j is an object
+/// (integrity::sealed), atomically (write_file_atomic: the previous file survives any failure). io_error
+/// naming `who` when it cannot be written.
+inline void write_file(const nlohmann::json& j, const std::filesystem::path& file, const std::string& who, int indent = 1,
+                       const file_ops& ops = {}) {
+    std::string text;
+    try {
+        text = (j.is_object() ? integrity::sealed(j, who) : j).dump(indent) + "\n";
+    } catch (const nlohmann::json::exception& e) {
+        throw io_error(who + ": cannot write " + file.string() + " (" + e.what() + ")");
+    }
+    write_file_atomic(file, text, who, ops);
 }
 
 }  // namespace l2s::io::json_util

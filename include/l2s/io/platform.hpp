@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <l2s/core/error.hpp>
+#include <l2s/io/integrity.hpp>
 #include <l2s/io/json_util.hpp>
 #include <l2s/sim/platform.hpp>
 
@@ -61,7 +62,7 @@ inline sim::platform platform_from_json_unchecked(const nlohmann::json& j, const
     using detail::field;
     using detail::number;
     const std::string who = "l2s::io::platform_from_json";
-    detail::only_keys(j, {"schema", "name", "description", "sources", "islands", "instantiation", "chip", "thermal", "validation"},
+    detail::only_keys(j, {"digest", "schema", "name", "description", "sources", "islands", "instantiation", "chip", "thermal", "validation"},
                       "platform");
     const auto& schema = field(j, "schema", "platform");
     if (!schema.is_string() || schema.get<std::string>() != "l2s-platform-v1")
@@ -208,20 +209,33 @@ inline sim::platform platform_from_json_unchecked(const nlohmann::json& j, const
 }
 }  // namespace detail
 
-/// Converts a platform file (schema l2s-platform-v1). Throws invalid_config naming the offending field:
-/// wrong schema, missing or unknown fields, fields of the wrong type, frequencies not ascending, voltages
-/// above voltage_max_mv, empty islands or tables; the result is also validated (sim::platform::validate).
-[[nodiscard]] inline sim::platform platform_from_json(const nlohmann::json& j, const platform_options& o = {}) {
+namespace detail {
+inline sim::platform platform_from_json_checked(const nlohmann::json& j, const platform_options& o) {
     try {
         return detail::platform_from_json_unchecked(j, o);
     } catch (const nlohmann::json::exception& e) {
         throw invalid_config(std::string("l2s::io::platform_from_json: ill-typed field: ") + e.what());
     }
 }
+}  // namespace detail
 
-/// Reads and converts a platform file; io_error when it cannot be read or is not JSON.
-[[nodiscard]] inline sim::platform load_platform(const std::filesystem::path& file, const platform_options& o = {}) {
-    return platform_from_json(json_util::read_file(file, "l2s::io::load_platform"), o);
+/// Converts a platform file (schema l2s-platform-v1). Throws invalid_config naming the offending field:
+/// wrong schema, missing or unknown fields, fields of the wrong type, frequencies not ascending, voltages
+/// above voltage_max_mv, empty islands or tables; the result is also validated (sim::platform::validate).
+/// A "digest" member is checked (integrity::verify; io_error "... integrity check failed" on a mismatch, or
+/// when it is absent and `lo.require_digest` is set).
+[[nodiscard]] inline sim::platform platform_from_json(const nlohmann::json& j, const platform_options& o = {},
+                                                      const load_options& lo = {}) {
+    integrity::verify(j, "l2s::io::platform_from_json", "", lo);
+    return detail::platform_from_json_checked(j, o);
 }
+
+/// Reads and converts a platform file; io_error naming the file when it cannot be read, is not JSON or fails
+/// its integrity check.
+[[nodiscard]] inline sim::platform load_platform(const std::filesystem::path& file, const platform_options& o = {},
+                                                 const load_options& lo = {}) {
+    return detail::platform_from_json_checked(json_util::read_file(file, "l2s::io::load_platform", lo), o);
+}
+
 
 }  // namespace l2s::io

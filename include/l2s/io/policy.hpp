@@ -4,8 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -15,6 +13,9 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
+#include <l2s/io/atomic_file.hpp>
+#include <l2s/io/integrity.hpp>
+#include <l2s/io/json_util.hpp>
 #include <l2s/policy.hpp>
 
 namespace l2s::io {
@@ -133,14 +134,11 @@ P policy_from_json(const nlohmann::json& j) {
     }
 }
 
-/// Parses text and checks schema and version; every failure is an io_error.
-inline nlohmann::json parse_policy_document(std::string_view text) {
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-        throw io_error(std::string("l2s::io::load_policy: malformed JSON: ") + e.what());
-    }
+/// Parses text, checks its digest (when it has one, or always with o.require_digest), schema and version;
+/// every failure is an io_error (naming `source`, a file name, when not empty).
+inline nlohmann::json parse_policy_document(std::string_view text, std::string_view source = {}, const load_options& o = {}) {
+    nlohmann::json j = integrity::parse(text, "l2s::io::load_policy", source);
+    integrity::verify(j, "l2s::io::load_policy", source, o);
     if (!j.is_object() || !j.contains("schema") || !j["schema"].is_string() || j["schema"].get<std::string>() != policy_schema)
         throw io_error("l2s::io::load_policy: not an l2s.policy document");
     if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<int>() != policy_schema_version)
@@ -202,23 +200,21 @@ template <class P>
     return j;
 }
 
-/// Serialises p (see policy_to_json) to a string.
+/// Serialises p (see policy_to_json) to a string, sealed with the document's digest (integrity::sealed).
 template <class P>
 [[nodiscard]] std::string save_policy(const P& p) {
-    return policy_to_json(p).dump(1);
+    return integrity::sealed(policy_to_json(p), "l2s::io::save_policy").dump(1);
 }
-/// Writes p to a file; io_error when the file cannot be written.
+/// Writes p (save_policy) to a file atomically (write_file_atomic): io_error when the file cannot be
+/// written, and the previous file is then intact.
 template <class P>
-void save_policy(const P& p, const std::filesystem::path& file) {
-    std::ofstream f(file);
-    if (!(f << save_policy(p)) || !f.flush()) throw io_error("l2s::io::save_policy: cannot write " + file.string());
+void save_policy(const P& p, const std::filesystem::path& file, const file_ops& ops = {}) {
+    write_file_atomic(file, save_policy(p), "l2s::io::save_policy", ops);
 }
 
-/// Loads a policy of type P (softmax_linear<S>, mlp<S>, cart_tree<S> or fixed_level). Throws io_error
-/// for malformed JSON, another schema or version, another kind, or weights of the wrong shape.
+namespace detail {
 template <class P>
-[[nodiscard]] P load_policy(std::string_view text) {
-    const auto j = detail::parse_policy_document(text);
+[[nodiscard]] P load_policy_document(const nlohmann::json& j) {
     return detail::guarded([&]() -> P {
         if (j.at("kind").get<std::string>() != P::kind)
             throw io_error("l2s::io::load_policy: the document holds a " + j.at("kind").get<std::string>() +
@@ -235,35 +231,51 @@ template <class P>
     });
 }
 
-/// Loads any saved kind into an any_policy (the scalar type recorded in the file is kept).
-[[nodiscard]] inline policy::any_policy load_any_policy(std::string_view text) {
-    const auto j = detail::parse_policy_document(text);
+[[nodiscard]] inline policy::any_policy load_any_policy_document(const nlohmann::json& j) {
     const auto kind = detail::guarded([&] { return j.at("kind").get<std::string>(); });
     const auto scalar = kind == policy::fixed_level::kind ? std::string("double")
                                                           : detail::guarded([&] { return j.at("scalar").get<std::string>(); });
     const bool f = scalar == "float";
     if (!f && scalar != "double") throw io_error("l2s::io::load_any_policy: unknown scalar type " + scalar);
-    if (kind == policy::fixed_level::kind) return load_policy<policy::fixed_level>(text);
+    if (kind == policy::fixed_level::kind) return load_policy_document<policy::fixed_level>(j);
     if (kind == "softmax_linear")
-        return f ? policy::any_policy(load_policy<policy::softmax_linear<float>>(text))
-                 : policy::any_policy(load_policy<policy::softmax_linear<double>>(text));
+        return f ? policy::any_policy(load_policy_document<policy::softmax_linear<float>>(j))
+                 : policy::any_policy(load_policy_document<policy::softmax_linear<double>>(j));
     if (kind == "mlp")
-        return f ? policy::any_policy(load_policy<policy::mlp<float>>(text))
-                 : policy::any_policy(load_policy<policy::mlp<double>>(text));
+        return f ? policy::any_policy(load_policy_document<policy::mlp<float>>(j))
+                 : policy::any_policy(load_policy_document<policy::mlp<double>>(j));
     if (kind == "cart_tree")
-        return f ? policy::any_policy(load_policy<policy::cart_tree<float>>(text))
-                 : policy::any_policy(load_policy<policy::cart_tree<double>>(text));
+        return f ? policy::any_policy(load_policy_document<policy::cart_tree<float>>(j))
+                 : policy::any_policy(load_policy_document<policy::cart_tree<double>>(j));
     throw io_error("l2s::io::load_any_policy: unknown policy kind " + kind);
 }
+}  // namespace detail
 
-/// Reads a file and loads it as P (io_error when unreadable).
+/// Loads a policy of type P (softmax_linear<S>, mlp<S>, cart_tree<S> or fixed_level). Throws io_error
+/// for malformed JSON, a digest that does not match the content ("integrity check failed"; a document
+/// without a digest loads unless `o.require_digest`), another schema or version, another kind, or weights of
+/// the wrong shape.
 template <class P>
-[[nodiscard]] P load_policy_file(const std::filesystem::path& file) {
-    std::ifstream f(file);
-    if (!f) throw io_error("l2s::io::load_policy_file: cannot open " + file.string());
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return load_policy<P>(ss.str());
+[[nodiscard]] P load_policy(std::string_view text, const load_options& o = {}) {
+    return detail::load_policy_document<P>(detail::parse_policy_document(text, {}, o));
+}
+
+/// Loads any saved kind into an any_policy (the scalar type recorded in the file is kept); errors as load_policy.
+[[nodiscard]] inline policy::any_policy load_any_policy(std::string_view text, const load_options& o = {}) {
+    return detail::load_any_policy_document(detail::parse_policy_document(text, {}, o));
+}
+
+/// Reads a file and loads it as P; io_error naming the file when it is unreadable or fails (load_policy).
+template <class P>
+[[nodiscard]] P load_policy_file(const std::filesystem::path& file, const load_options& o = {}) {
+    const std::string text = json_util::read_text(file, "l2s::io::load_policy_file");
+    return detail::load_policy_document<P>(detail::parse_policy_document(text, file.string(), o));
+}
+
+/// Reads a file and loads it into an any_policy; errors as load_policy_file.
+[[nodiscard]] inline policy::any_policy load_any_policy_file(const std::filesystem::path& file, const load_options& o = {}) {
+    const std::string text = json_util::read_text(file, "l2s::io::load_any_policy_file");
+    return detail::load_any_policy_document(detail::parse_policy_document(text, file.string(), o));
 }
 
 }  // namespace l2s::io

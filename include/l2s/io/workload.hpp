@@ -12,6 +12,7 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/io/json_util.hpp>
+#include <l2s/io/integrity.hpp>
 #include <l2s/io/strict_reader.hpp>
 #include <l2s/sim/workload.hpp>
 
@@ -41,17 +42,15 @@ namespace l2s::io {
     return j;
 }
 
-/// Reads a workload written by workload_to_json (or by hand: a phase field that is absent takes its default
-/// from sim::phase; "name" and "work_scale" are optional). The result is validated as sim::workload::validate
-/// does for its own number of islands. Throws invalid_config naming the field ("l2s::io::workload_from_json:
-/// islands[1][0].activity: ...").
-[[nodiscard]] inline sim::workload workload_from_json(const nlohmann::json& j) {
+namespace detail {
+inline sim::workload workload_from_json_body(const nlohmann::json& j) {
     const std::string who = "l2s::io::workload_from_json";
     detail::strict_reader r(j, "workload", who);
     std::string schema;
     sim::workload w;
     r.get("schema", schema);
     r.get("name", w.name);
+    (void)r.child(integrity::digest_key);  // checked by the caller
     const auto* scale = r.child("work_scale");
     const auto* islands = r.child("islands");
     r.finish();
@@ -92,15 +91,28 @@ namespace l2s::io {
     }
     return w;
 }
+}  // namespace detail
 
-/// Reads a workload file (io_error when it cannot be read or is not JSON; invalid_config as workload_from_json).
-[[nodiscard]] inline sim::workload load_workload(const std::filesystem::path& file) {
-    return workload_from_json(json_util::read_file(file, "l2s::io::load_workload"));
+/// Reads a workload written by workload_to_json or save_workload (or by hand: a phase field that is absent
+/// takes its default from sim::phase; "name", "work_scale" and "digest" are optional). A "digest" is checked
+/// (integrity::verify; io_error "... integrity check failed" on a mismatch, or when it is absent and
+/// `o.require_digest` is set). The result is validated as sim::workload::validate does for its own number of
+/// islands. Throws invalid_config naming the field ("l2s::io::workload_from_json: islands[1][0].activity: ...").
+[[nodiscard]] inline sim::workload workload_from_json(const nlohmann::json& j, const load_options& o = {}) {
+    integrity::verify(j, "l2s::io::workload_from_json", "", o);
+    return detail::workload_from_json_body(j);
 }
 
-/// Writes a workload file (io_error when it cannot be written).
-inline void save_workload(const sim::workload& w, const std::filesystem::path& file) {
-    json_util::write_file(workload_to_json(w), file, "l2s::io::save_workload");
+/// Reads a workload file (io_error naming the file when it cannot be read, is not JSON or fails its integrity
+/// check; invalid_config as workload_from_json).
+[[nodiscard]] inline sim::workload load_workload(const std::filesystem::path& file, const load_options& o = {}) {
+    return detail::workload_from_json_body(json_util::read_file(file, "l2s::io::load_workload", o));
+}
+
+/// Writes a workload file, sealed with its digest, atomically (io_error when it cannot be written; the
+/// previous file is then intact).
+inline void save_workload(const sim::workload& w, const std::filesystem::path& file, const file_ops& ops = {}) {
+    json_util::write_file(workload_to_json(w), file, "l2s::io::save_workload", 1, ops);
 }
 
 }  // namespace l2s::io
