@@ -1,0 +1,27 @@
+// tests/faults/slow_campaign.cpp: the long form of the fault-injection campaign (label slow): every single-bit
+// flip, every byte deletion, every truncation and every field swap of every persisted kind.
+// @see docs/reliability.md#fault-injection
+#include <doctest/doctest.h>
+
+#include "faults/campaign.hpp"
+
+using namespace l2s;
+using namespace l2s::test::faults;
+
+TEST_CASE("faults: long campaign, every position of every fault type, zero silent corruptions") {
+    subjects S;
+    std::vector<std::pair<std::string, std::map<std::string, tally>>> all;
+    const plan p{.bit_flips = 0, .deletions = 0, .truncation_step = 1, .swaps = 0};
+    for (const auto& [s, indent] : S.all) {
+        std::map<std::string, tally> r;
+        run(s, p, indent, r);
+        for (const auto& [fault, t] : r) {
+            CAPTURE(s.kind);
+            CAPTURE(fault);
+            INFO((t.examples.empty() ? std::string() : t.examples.front()));
+            CHECK(t.silent == 0);
+        }
+        all.push_back({s.kind, std::move(r)});
+    }
+    CHECK(report(all, "fault-injection campaign, long form (tests/faults/slow_campaign.cpp, every position)") == 0);
+}

@@ -1,0 +1,38 @@
+// tests/faults/test_campaign.cpp: the short form of the fault-injection campaign (default suite): sampled bit flips
+// and byte deletions at a fixed seed, truncations at every length, sampled field swaps, over every persisted
+// kind. The long form (every position) is slow_campaign.cpp.  @see docs/reliability.md#fault-injection
+#include <doctest/doctest.h>
+
+#include "faults/campaign.hpp"
+
+using namespace l2s;
+using namespace l2s::test::faults;
+
+TEST_CASE("faults: short campaign over every persisted kind ends in detection or an identical object, never silently") {
+    subjects S;
+    std::vector<std::pair<std::string, std::map<std::string, tally>>> all;
+    const plan p{.bit_flips = 1500, .deletions = 300, .truncation_step = 1, .swaps = 150, .seed = 28};
+    for (const auto& [s, indent] : S.all) {
+        std::map<std::string, tally> r;
+        run(s, p, indent, r);
+        for (const auto& [fault, t] : r) {
+            CAPTURE(s.kind);
+            CAPTURE(fault);
+            INFO((t.examples.empty() ? std::string() : t.examples.front()));
+            CHECK(t.silent == 0);
+            CHECK(t.injections == t.detected + t.benign + t.silent);
+        }
+        all.push_back({s.kind, std::move(r)});
+    }
+    CHECK(report(all, "fault-injection campaign, short form (tests/faults/test_campaign.cpp, seed 28)") == 0);
+}
+
+TEST_CASE("faults: every valid document of the campaign loads back identical, with and without require_digest") {
+    subjects S;
+    for (const auto& [s, indent] : S.all) {
+        CAPTURE(s.kind);
+        CHECK(s.load(s.text) == s.identity);
+        CHECK(s.text.find("\"digest\"") != std::string::npos);
+        CHECK(s.target_unchanged());
+    }
+}
