@@ -149,11 +149,11 @@ inline void run(const subject& s, const plan& p, int indent, std::map<std::strin
 // ---- the subjects: one per persisted kind ----
 
 template <class P>
-subject policy_subject(const std::string& kind, const P& p) {
+subject policy_subject(const std::string& kind, const P& p, bool sealed = true) {
     subject s;
     s.kind = kind;
-    s.text = io::save_policy(p);
-    s.identity = s.text;
+    s.text = sealed ? io::save_policy(p) : io::policy_to_json(p).dump(1);
+    s.identity = io::save_policy(p);
     s.load = [](const std::string& d) { return io::save_policy(io::load_any_policy(d)); };
     return s;
 }
@@ -180,11 +180,11 @@ struct gp_case {
         target.fit(X.leftCols(4), y.head(4));
         target_before = io::gp_to_string(target);
     }
-    subject make() {
+    subject make(bool sealed = true) {
         subject s;
         s.kind = "GP state";
-        s.text = io::gp_to_string(original);
-        s.identity = s.text;
+        s.text = sealed ? io::gp_to_string(original) : io::gp_to_json(original).dump();
+        s.identity = io::gp_to_string(original);
         // Loaded into the target itself, so the strong guarantee is checked on it; a successful load is undone
         // before the next injection.
         s.load = [this](const std::string& d) {
@@ -218,11 +218,11 @@ struct bo_case {
         }
         target_before = io::save_bo(target);
     }
-    subject make() {
+    subject make(bool sealed = true) {
         subject s;
         s.kind = "BO state";
-        s.text = io::save_bo(original);
-        s.identity = s.text;
+        s.text = sealed ? io::save_bo(original) : io::bo_state_to_json(original.state()).dump();
+        s.identity = io::save_bo(original);
         s.load = [this](const std::string& d) {
             io::load_bo(target, d);
             std::string id = io::save_bo(target);
@@ -245,10 +245,11 @@ inline sim::workload sample_workload() {
     return w;
 }
 
-inline subject workload_subject() {
+inline subject workload_subject(bool sealed = true) {
     subject s;
     s.kind = "workload";
-    const auto j = io::integrity::sealed(io::workload_to_json(sample_workload()));
+    const auto w = io::workload_to_json(sample_workload());
+    const auto j = sealed ? io::integrity::sealed(w) : w;
     s.text = j.dump(1) + "\n";  // as save_workload writes it
     s.identity = io::workload_to_json(sample_workload()).dump();
     s.load = [](const std::string& d) {
@@ -257,8 +258,8 @@ inline subject workload_subject() {
     return s;
 }
 
-/// A two-island platform file in the l2s-platform-v1 schema, sealed with its digest.
-inline nlohmann::json sample_platform_json() {
+/// A two-island platform file in the l2s-platform-v1 schema, sealed with its digest (unless `sealed` is false).
+inline nlohmann::json sample_platform_json(bool sealed = true) {
     auto island = [](const char* name, int cores, std::vector<std::pair<int, int>> opps, double c, double latency_ns) {
         nlohmann::json o = nlohmann::json::array();
         for (auto [f, mv] : opps) o.push_back({{"freq_mhz", f}, {"voltage_mv", mv}});
@@ -281,7 +282,7 @@ inline nlohmann::json sample_platform_json() {
                       {island("little", 4, {{400, 800}, {800, 900}, {1200, 1000}}, 100.0, 40000.0),
                        island("big", 2, {{600, 850}, {1200, 1000}, {1800, 1150}, {2000, 1250}}, 450.5, 20000.0)}},
                      {"thermal", {{"ambient_c", 40.0}, {"t_max_c", 85.0}}}};
-    return io::integrity::sealed(j);
+    return sealed ? io::integrity::sealed(j) : j;
 }
 
 /// Every number of a platform, printed exactly (hex floats), as its identity.
@@ -339,23 +340,26 @@ inline std::size_t report(const std::vector<std::pair<std::string, std::map<std:
     return total.silent;
 }
 
-/// Every subject of the campaign, built from fixed seeds.
+/// Every subject of the campaign, built from fixed seeds. `sealed` false gives the same documents without their
+/// digest (the baseline: what the loaders' other checks alone catch).
 struct subjects {
     gp_case gp;
     bo_case bo;
     std::vector<std::pair<subject, int>> all;  ///< subject, indentation of its saved text
-    subjects() {
+    explicit subjects(bool sealed = true) {
         rng_type rng(2028);
-        all.push_back({policy_subject("policy softmax_linear<double>", random_softmax<double>(2, 4, rng, false)), 1});
-        all.push_back({policy_subject("policy softmax_linear<float>", random_softmax<float>(2, 3, rng)), 1});
-        all.push_back({policy_subject("policy mlp<double>", random_mlp<double>(2, 3, rng, {4})), 1});
-        all.push_back({policy_subject("policy cart_tree<double>", random_tree<double>(2, 3, rng, 2)), 1});
-        all.push_back({policy_subject("policy fixed_level", policy::fixed_level({1, 3}, {4, 5})), 1});
-        all.push_back({gp.make(), -1});
-        all.push_back({bo.make(), -1});
-        all.push_back({workload_subject(), 1});
-        all.push_back({platform_subject("platform", sample_platform_json()), 1});
+        all.push_back({policy_subject("policy softmax_linear<double>", random_softmax<double>(2, 4, rng, false), sealed), 1});
+        all.push_back({policy_subject("policy softmax_linear<float>", random_softmax<float>(2, 3, rng), sealed), 1});
+        all.push_back({policy_subject("policy mlp<double>", random_mlp<double>(2, 3, rng, {4}), sealed), 1});
+        all.push_back({policy_subject("policy cart_tree<double>", random_tree<double>(2, 3, rng, 2), sealed), 1});
+        all.push_back({policy_subject("policy fixed_level", policy::fixed_level({1, 3}, {4, 5}), sealed), 1});
+        all.push_back({gp.make(sealed), -1});
+        all.push_back({bo.make(sealed), -1});
+        all.push_back({workload_subject(sealed), 1});
+        all.push_back({platform_subject("platform", sample_platform_json(sealed)), 1});
     }
+    subjects(const subjects&) = delete;  // the GP and BO subjects point into this object
+    subjects& operator=(const subjects&) = delete;
 };
 
 }  // namespace l2s::test::faults
