@@ -71,25 +71,35 @@ TEST_CASE("io::load_bo: malformed, truncated, wrong-version or inconsistent docu
     check_bad(good.substr(0, good.size() / 2));  // truncated
     check_bad("{not json");
     check_bad("[]");
+    // Edited documents: with the digest, any edit fails the integrity check; without it (a document written by
+    // hand) the schema, version, shape and fit checks below apply.
     auto j = nlohmann::json::parse(good);
+    j["config"]["patience"] = 7;
+    CHECK_THROWS_WITH_AS(io::load_bo(a, j.dump()), doctest::Contains("integrity check failed"), io_error);
+    const auto unsealed = [&] {
+        auto u = nlohmann::json::parse(good);
+        u.erase("digest");
+        return u;
+    };
+    j = unsealed();
     j["version"] = 2;
     check_bad(j.dump());
-    j = nlohmann::json::parse(good);
+    j = unsealed();
     j["schema"] = "l2s.policy";
     check_bad(j.dump());
-    j = nlohmann::json::parse(good);
+    j = unsealed();
     j.erase("y");
     check_bad(j.dump());
-    j = nlohmann::json::parse(good);
+    j = unsealed();
     j["X"]["rows"] = 3;  // data count no longer matches
     check_bad(j.dump());
-    j = nlohmann::json::parse(good);
+    j = unsealed();
     j["y"][0] = "text";
     check_bad(j.dump());
-    j = nlohmann::json::parse(good);
+    j = unsealed();
     j["config"]["initial_design"] = "grid";
     check_bad(j.dump());
-    j = nlohmann::json::parse(good);
+    j = unsealed();
     j["theta"] = nlohmann::json::array({1.0});  // wrong number of hyperparameters for this model
     check_bad(j.dump());
     // A 3-D state does not fit a 2-D optimizer.
