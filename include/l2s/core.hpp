@@ -5,6 +5,7 @@
 #include <l2s/core/checks.hpp>
 #include <l2s/core/concepts.hpp>
 #include <l2s/core/error.hpp>
+#include <l2s/core/file_ops.hpp>
 #include <l2s/core/observer.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/version.hpp>

@@ -41,7 +41,7 @@ int f_open(const char* p, int flags, unsigned mode) {
         errno = EACCES;
         return -1;
     }
-    return io::detail::sys_open(p, flags, mode);
+    return l2s::detail::sys_open(p, flags, mode);
 }
 long f_write(int fd, const void* d, std::size_t n) {
     const int call = injector::writes++;
@@ -50,13 +50,13 @@ long f_write(int fd, const void* d, std::size_t n) {
         return -1;
     }
     if (injector::step == "short write") {  // half of it, then the disk is full
-        if (call == 0) return io::detail::sys_write(fd, d, n / 2);
+        if (call == 0) return l2s::detail::sys_write(fd, d, n / 2);
         errno = ENOSPC;
         return -1;
     }
     if (injector::step == "zero write") return 0;
-    if (injector::step == "short writes" && n > 7) return io::detail::sys_write(fd, d, 7);  // legal: must be retried
-    return io::detail::sys_write(fd, d, n);
+    if (injector::step == "short writes" && n > 7) return l2s::detail::sys_write(fd, d, 7);  // legal: must be retried
+    return l2s::detail::sys_write(fd, d, n);
 }
 int f_fsync(int fd) {
     const int call = injector::fsyncs++;
@@ -64,11 +64,11 @@ int f_fsync(int fd) {
         errno = EIO;
         return -1;
     }
-    return io::detail::sys_fsync(fd);
+    return l2s::detail::sys_fsync(fd);
 }
 int f_close(int fd) {
     const int call = injector::closes++;
-    const int r = io::detail::sys_close(fd);
+    const int r = l2s::detail::sys_close(fd);
     if (injector::step == "close" && call == 0) {
         errno = EIO;
         return -1;
@@ -80,7 +80,7 @@ int f_rename(const char* a, const char* b) {
         errno = EXDEV;
         return -1;
     }
-    return io::detail::sys_rename(a, b);
+    return l2s::detail::sys_rename(a, b);
 }
 constexpr io::file_ops injecting{.open = &f_open, .write = &f_write, .fsync = &f_fsync, .close = &f_close, .rename = &f_rename};
 

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include <l2s/core/error.hpp>
+#include <l2s/core/file_ops.hpp>
 #include <l2s/core/types.hpp>
 #include <l2s/dvfs/observation.hpp>
-#include <l2s/io/atomic_file.hpp>
 
 namespace l2s::host {
 
@@ -31,8 +31,8 @@ struct cpufreq_config {
     /// empty, or fewer entries than domains, leaves temp_c at 0 for the rest.
     std::vector<std::filesystem::path> temp_millic_paths{};
     double active_threshold = 0.05;  ///< a core with busy fraction above this counts as active
-    /// The system calls of the sysfs writes (io::write_value_direct); tests replace them to inject failures.
-    io::file_ops sysfs_ops{};
+    /// The system calls of the sysfs writes (l2s::write_value_direct); tests replace them to inject failures.
+    file_ops sysfs_ops{};
 };
 
 /// One cpufreq policy (frequency domain): its CPUs and its frequency table in ascending order.
@@ -191,7 +191,7 @@ private:
     }
     /// One value, one write(2): a failure or a short write is an io_error naming the path.
     void write_text(const std::filesystem::path& p, const std::string& v) const {
-        io::write_value_direct(p, v, "l2s::host::cpufreq_userspace", cfg_.sysfs_ops);
+        write_value_direct(p, v, "l2s::host::cpufreq_userspace", cfg_.sysfs_ops);
     }
     /// "0-3,6" → {0, 1, 2, 3, 6}; also accepts the space-separated form of related_cpus.
     static std::vector<unsigned> parse_cpu_list(std::string s, const std::filesystem::path& p) {
