@@ -27,7 +27,7 @@ TEST_CASE("faults: short campaign over every persisted kind ends in detection or
     CHECK(report(all, "fault-injection campaign, short form (tests/faults/test_campaign.cpp, seed 28)") == 0);
 }
 
-TEST_CASE("faults: every valid document of the campaign loads back identical, with and without require_digest") {
+TEST_CASE("faults: every valid document of the campaign is sealed and loads back identical") {
     subjects S;
     for (const auto& [s, indent] : S.all) {
         CAPTURE(s.kind);

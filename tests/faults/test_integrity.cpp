@@ -35,7 +35,7 @@ struct temp_dir {
 };
 }  // namespace
 
-TEST_CASE("integrity: FNV-1a 64 reference values; the digest ignores indentation, key order and its own member") {
+TEST_CASE("integrity: FNV-1a 64 reference values, and a digest that ignores indentation, key order and its own member") {
     using namespace io::integrity;
     CHECK(fnv1a64("") == 0xcbf29ce484222325ULL);
     CHECK(fnv1a64("a") == 0xaf63dc4c8601ec8cULL);
@@ -62,7 +62,7 @@ TEST_CASE("integrity: FNV-1a 64 reference values; the digest ignores indentation
     CHECK_THROWS_AS((void)sealed(nlohmann::json::array()), io_error);
 }
 
-TEST_CASE("integrity: every saver seals, every loader verifies and names the file; unsealed documents load unless required") {
+TEST_CASE("integrity: every saver seals, every loader verifies and names the file, unsealed documents load unless required") {
     temp_dir tmp;
     test::faults::subjects S;
     const io::load_options strict{.require_digest = true};
