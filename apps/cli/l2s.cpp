@@ -84,10 +84,10 @@ dvfs::sequence_score run_and_report(const std::string& name, sim::dvfs_env& env,
         sim::trace tr;
         tr.label = name;
         (void)ev.evaluate(r.levels, tr);
-        std::ofstream csv(std::filesystem::path(out) / ("trace_" + name + ".csv"));
-        io::write_trace_csv(csv, tr);
-        std::ofstream svg(std::filesystem::path(out) / ("trace_" + name + ".svg"));
-        io::write_trace_svg(svg, tr);
+        studies::write_atomically(std::filesystem::path(out) / ("trace_" + name + ".csv"), "l2s",
+                                  [&](std::ostream& f) { io::write_trace_csv(f, tr); });
+        studies::write_atomically(std::filesystem::path(out) / ("trace_" + name + ".svg"), "l2s",
+                                  [&](std::ostream& f) { io::write_trace_svg(f, tr); });
         std::printf("wrote %s/trace_%s.csv and .svg\n", out.c_str(), name.c_str());
     }
     return r.score;
@@ -233,9 +233,7 @@ int cmd_train(const json& j, const std::string& out) {
     } else {
         r.fail("train.model", "must be softmax, mlp or tree");
     }
-    std::ofstream f(out);
-    if (!f) throw io_error("l2s train: cannot write " + out);
-    f << text;
+    io::write_file_atomic(out, text, "l2s train");
     std::printf("trained %s on %zu samples, accuracy %.3f; wrote %s\n", model.c_str(), d.size(), acc, out.c_str());
     return 0;
 }
@@ -306,9 +304,8 @@ int cmd_study(const json& j, const std::string& out) {
     if (!out.empty()) {
         std::filesystem::create_directories(out);
         io::json_util::write_file(studies::study_result_to_json(res), std::filesystem::path(out) / "study.json", "l2s study");
-        std::ofstream table(std::filesystem::path(out) / "study.txt");
-        studies::write_study_table(table, res);
-        if (!table) throw io_error("l2s study: cannot write " + out);
+        studies::write_atomically(std::filesystem::path(out) / "study.txt", "l2s study",
+                                  [&](std::ostream& f) { studies::write_study_table(f, res); });
         std::printf("wrote study.json and study.txt to %s\n", out.c_str());
     }
     return 0;

@@ -5,11 +5,13 @@
 #include <filesystem>
 #include <fstream>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include <l2s/io/atomic_file.hpp>
 #include <l2s/io/trace.hpp>
 #include <l2s/studies/l2s_study.hpp>
 #include <l2s/studies/leave_one_out.hpp>
@@ -190,37 +192,36 @@ inline void write_loo_table(std::ostream& out, const loo_result& r) {
     }
 }
 
+/// Writes what `write(std::ostream&)` produces to `file` atomically (io::write_file_atomic: a temporary file,
+/// fsync, rename), so an interrupted run never leaves a truncated file where a complete one was.
+template <class Write>
+void write_atomically(const std::filesystem::path& file, const std::string& who, Write&& write) {
+    std::ostringstream text;
+    write(text);
+    io::write_file_atomic(file, text.str(), who);
+}
+
 /// Writes results.json, table.txt, edp.svg, and per policy trace_<name>.csv and trace_<name>.svg into dir
-/// (created if needed). Returns the files written. Throws io_error when a file cannot be written.
+/// (created if needed), each atomically. Returns the files written. Throws io_error when a file cannot be
+/// written.
 inline std::vector<std::filesystem::path> write_loo_outputs(const loo_result& r, const std::filesystem::path& dir) {
+    constexpr const char* who = "l2s::studies::write_loo_outputs";
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) throw io_error("l2s::studies::write_loo_outputs: cannot create " + dir.string() + ": " + ec.message());
+    if (ec) throw io_error(std::string(who) + ": cannot create " + dir.string() + ": " + ec.message());
     std::vector<std::filesystem::path> files;
-    auto open = [&](const std::string& name) {
+    auto put = [&](const std::string& name, auto&& write) {
         files.push_back(dir / name);
-        std::ofstream f(files.back());
-        if (!f) throw io_error("l2s::studies::write_loo_outputs: cannot write " + files.back().string());
-        return f;
+        write_atomically(files.back(), who, write);
     };
-    open("results.json") << loo_result_to_json(r).dump(2) << "\n";
-    {
-        auto f = open("table.txt");
-        write_loo_table(f, r);
-    }
+    put("results.json", [&](std::ostream& f) { f << loo_result_to_json(r).dump(2) << "\n"; });
+    put("table.txt", [&](std::ostream& f) { write_loo_table(f, r); });
     std::vector<std::pair<std::string, double>> bars;
     for (const auto& p : r.runs) bars.emplace_back(p.name, p.score.edp());
-    {
-        auto f = open("edp.svg");
-        io::write_bar_svg(f, bars, "EDP (J*s) on " + r.held_out + ", " + r.platform);
-    }
+    put("edp.svg", [&](std::ostream& f) { io::write_bar_svg(f, bars, "EDP (J*s) on " + r.held_out + ", " + r.platform); });
     for (const auto& p : r.runs) {
-        {
-            auto f = open("trace_" + p.name + ".csv");
-            io::write_trace_csv(f, p.trace);
-        }
-        auto f = open("trace_" + p.name + ".svg");
-        io::write_trace_svg(f, p.trace);
+        put("trace_" + p.name + ".csv", [&](std::ostream& f) { io::write_trace_csv(f, p.trace); });
+        put("trace_" + p.name + ".svg", [&](std::ostream& f) { io::write_trace_svg(f, p.trace); });
     }
     return files;
 }
