@@ -2,6 +2,7 @@
 // l2s/host.hpp: umbrella for l2s/host (adapters that connect policies to real systems and simulators).
 #pragma once
 #include <l2s/host/cpufreq.hpp>
+#include <l2s/host/cpufreq_control.hpp>
 #include <l2s/host/perf_counters.hpp>
 #include <l2s/host/power.hpp>
 #include <l2s/host/proc_stat.hpp>

@@ -95,7 +95,7 @@ inline void read_into(const std::filesystem::path& p, std::string& buf, std::str
 
 /// Writes v to p (no truncation semantics needed for sysfs). Throws io_error naming the path and the reason.
 inline void write_text(const std::filesystem::path& p, std::string_view v, std::string_view who) {
-    const int fd = ::open(p.c_str(), O_WRONLY | O_CLOEXEC);
+    const int fd = ::open(p.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
     if (fd < 0) {
         const int e = errno;
         throw io_error(std::string(who) + ": cannot write " + p.string() + ": " + std::strerror(e));
