@@ -1,0 +1,235 @@
+// The governor loop: on the simulator (bit-identical to sim::rollout; UaOL learns through it), on fake trees
+// (restores the governor after normal exit, SIGTERM and an exception), and dry-run on this machine.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include <l2s/host/governor_loop.hpp>
+#include <l2s/host/machine.hpp>
+#include <l2s/host/stop_signals.hpp>
+#include <l2s/online/island_models.hpp>
+#include <l2s/online/uaol_policy.hpp>
+#include <l2s/sim/dvfs_env.hpp>
+#include <l2s/sim/platform.hpp>
+#include <l2s/sim/workload.hpp>
+#include <l2s/studies/sim_machine.hpp>
+
+#include "../policy/make_policies.hpp"
+#include "fake_tree.hpp"
+
+using namespace l2s;
+using l2s_test::fake_tree;
+
+namespace {
+constexpr std::size_t T = 120;
+std::shared_ptr<const sim::simulator> make_sim(const char* app, std::uint64_t seed) {
+    const auto chip = sim::sniper_manycore(8, 4, 8);
+    return std::make_shared<const sim::simulator>(chip, sim::parsec_workload(app, chip.num_islands(), {.intervals = T, .seed = seed}),
+                                                  sim::sim_config{.noise_sd = 0.02});
+}
+
+/// Records whether each UaOL decision was unseen.
+template <class U>
+struct unseen_log {
+    U* u;
+    std::vector<int> flags;
+    void on_interval(const dvfs::observation&, const dvfs::action&, const dvfs::step_outcome&) { flags.push_back(u->last_unseen() ? 1 : 0); }
+};
+
+/// A softmax policy with small random weights: uncertain (high-entropy) in many states, as a policy meeting
+/// an unseen application is.
+policy::softmax_linear<double> uncertain_softmax(std::size_t K, std::size_t L, rng_type& rng) {
+    auto lay = test::random_layout(K, L, true);
+    const auto F = Eigen::Index(lay.features.num_features());
+    std::vector<policy::softmax_linear_head> heads(lay.num_heads());
+    for (auto& h : heads) h = {test::random_mat(Eigen::Index(L), F, rng, 0.02), test::random_mat(Eigen::Index(L), 1, rng, 0.1)};
+    return {lay, heads};
+}
+
+template <class U>
+void calibrate_gate(U& uaol, const std::shared_ptr<const sim::simulator>& s, std::uint64_t seed) {
+    // the gate's τ from the states UaOL meets on another run, every decision seen (as the daemon's warm-up)
+    sim::dvfs_env env(s);
+    rng_type rng(seed);
+    std::vector<dvfs::observation> seen;
+    auto p = uaol;
+    dvfs::action a(env.num_islands(), 0);
+    const dvfs::observation* o = &env.reset(rng);
+    while (!env.done()) {
+        seen.push_back(*o);
+        p.act(*o, a);
+        (void)env.step(a);
+        o = &env.observe();
+    }
+    const auto blocks = online::episode_probabilities(uaol.policy(), seen, uaol.gate().block_size());
+    uaol.gate().calibrate(blocks);
+    const std::size_t B = uaol.gate().block_size();
+    std::size_t above = 0;
+    for (std::size_t i = 0; i < seen.size(); ++i)
+        above += uaol.gate().value(std::span<const double>(blocks).subspan(i * B, B)) > uaol.gate().threshold() ? 1 : 0;
+    MESSAGE("tau " << uaol.gate().threshold() << ", calibration states above " << above << " of " << seen.size());
+}
+}  // namespace
+
+TEST_CASE("host::run_governor on the simulator: decisions bit-identical to sim::rollout (plain policy and UaOL)") {
+    rng_type prng(5);
+    auto pol = test::random_softmax(2, 8, prng);
+    const auto s = make_sim("dedup", 3);
+    {
+        sim::dvfs_env e1(s), e2(s);
+        auto p1 = pol, p2 = pol;
+        rng_type r1(11), r2(11);
+        const auto ref = sim::rollout(e1, p1, r1);
+        studies::sim_machine m(e2, r2);
+        const auto res = host::run_governor(m, p2, {.interval = std::chrono::nanoseconds(0)});
+        CHECK(res.intervals == T);
+        CHECK(res.overruns == 0);
+        CHECK(e2.taken() == ref.levels);
+        CHECK(e2.score().energy_j == ref.score.energy_j);
+        CHECK(e2.score().time_s == ref.score.time_s);
+    }
+    {
+        const auto chip = sim::sniper_manycore(8, 4, 8);
+        online::uaol_policy_config cfg;
+        cfg.gate.quantile = 0.5;
+        cfg.seed = 4;
+        online::uaol_policy<policy::softmax_linear<double>, online::island_models> u1(pol, online::island_models::for_platform(chip), chip.levels_per_island(), cfg);
+        calibrate_gate(u1, s, 21);
+        auto u2 = u1;
+        sim::dvfs_env e1(s), e2(s);
+        rng_type r1(13), r2(13);
+        const auto ref = sim::rollout(e1, u1, r1);
+        studies::sim_machine m(e2, r2);
+        (void)host::run_governor(m, u2, {.interval = std::chrono::nanoseconds(0)});
+        CHECK(e2.taken() == ref.levels);
+        CHECK(e2.score().energy_j == ref.score.energy_j);
+        CHECK(u2.sgd_steps() == u1.sgd_steps());
+        CHECK(u2.unseen_decisions() == u1.unseen_decisions());
+    }
+}
+
+TEST_CASE("host::run_governor on the simulator: UaOL learns online (SGD steps, unseen fraction falls)") {
+    rng_type prng(8);
+    const auto chip = sim::sniper_manycore(8, 4, 8);
+    online::uaol_policy_config cfg;
+    cfg.gate.quantile = 0.2;  // the default: 80 % of the calibration states' entropies are above τ
+    cfg.seed = 2;
+    online::uaol_policy<policy::softmax_linear<double>, online::island_models> uaol(uncertain_softmax(2, 8, prng), online::island_models::for_platform(chip), chip.levels_per_island(), cfg);
+    calibrate_gate(uaol, make_sim("streamcluster", 2), 3);
+    const auto s = make_sim("streamcluster", 2);
+    sim::dvfs_env env(s);
+    rng_type rng(17);
+    studies::sim_machine m(env, rng);
+    unseen_log<decltype(uaol)> log{&uaol, {}};
+    std::vector<int> all;
+    for (int episode = 0; episode < 4; ++episode) {
+        log.flags.clear();
+        (void)host::run_governor(m, uaol, {.interval = std::chrono::nanoseconds(0)}, log);
+        all.insert(all.end(), log.flags.begin(), log.flags.end());
+    }
+    CHECK(uaol.sgd_steps() > 0);
+    const std::size_t q = all.size() / 4;
+    double first = 0, last = 0;
+    for (std::size_t i = 0; i < q; ++i) {
+        first += all[i];
+        last += all[all.size() - q + i];
+    }
+    MESSAGE("unseen fraction: first quarter " << first / double(q) << ", last quarter " << last / double(q) << ", SGD steps "
+                                               << uaol.sgd_steps());
+    CHECK(last < first);
+}
+
+namespace {
+/// A policy that always picks the given levels, and throws at interval `throw_at` (when > 0).
+struct scripted_policy {
+    dvfs::action levels;
+    std::size_t throw_at = 0, calls = 0;
+    void act(const dvfs::observation&, dvfs::action& a) {
+        if (throw_at && ++calls == throw_at) throw std::runtime_error("injected");
+        a = levels;
+    }
+};
+struct raise_at {
+    std::size_t at, n = 0;
+    void on_interval(const dvfs::observation&, const dvfs::action&, const dvfs::step_outcome&) {
+        if (++n == at) std::raise(SIGTERM);
+    }
+};
+const std::string cf = "/sys/devices/system/cpu/cpufreq/";
+void odroid(const fake_tree& t) {
+    t.policy(0, "0-3", "cpufreq-dt", "ondemand", "200000 600000 1000000 1400000", 200000, 1400000, 600000);
+    t.policy(4, "4-7", "cpufreq-dt", "ondemand", "200000 1000000 1800000 2000000", 200000, 2000000, 1800000);
+    t.stat({{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}});
+}
+}  // namespace
+
+TEST_CASE("host daemon on a fake tree: the governor is restored after normal exit, SIGTERM and an exception") {
+    fake_tree t("daemon");
+    odroid(t);
+    host::cpufreq_control c({.root = t.root});
+    auto run = [&](scripted_policy p, std::size_t intervals, auto&... obs) {
+        host::cpufreq_session session(c);
+        host::linux_machine m(host::sampler(c.sampler_domains(), {.root = t.root, .use_pmu = false}), &c, false);
+        return host::run_governor(m, p, {.interval = std::chrono::microseconds(200), .max_intervals = intervals}, obs...);
+    };
+    // normal exit
+    const auto r = run({{3, 2}}, 5);
+    CHECK(r.intervals == 5);
+    CHECK(t.get(cf + "policy0/scaling_governor") == "ondemand");
+    CHECK(t.get(cf + "policy0/scaling_setspeed") == "1400000");  // it did write
+    // SIGTERM at the end of interval 3
+    {
+        host::stop_signals sig;
+        raise_at ra{3};
+        const auto r2 = run({{1, 1}}, 1000, ra, sig);
+        CHECK(r2.stopped);
+        CHECK(r2.intervals == 3);
+    }
+    CHECK(t.get(cf + "policy4/scaling_governor") == "ondemand");
+    CHECK(t.get(cf + "policy4/scaling_setspeed") == "1000000");
+    // an exception from the policy
+    CHECK_THROWS_WITH(run({{0, 0}, 4}, 100), "injected");
+    CHECK(t.get(cf + "policy0/scaling_governor") == "ondemand");
+    CHECK(t.get(cf + "policy4/scaling_governor") == "ondemand");
+}
+
+TEST_CASE("host daemon dry-run on this machine: 200 intervals at 1 ms with the documented fallbacks") {
+    // This build machine may have no cpufreq and no PMU: take the fallbacks (pseudo-domains over /proc/stat,
+    // no perf counters) and run read-and-decide only.
+    std::vector<host::sampler_domain> domains;
+    std::unique_ptr<host::cpufreq_control> c;
+    try {
+        c = std::make_unique<host::cpufreq_control>();
+        domains = c->sampler_domains();
+    } catch (const io_error& e) {
+        MESSAGE(std::string(e.what()));
+        domains = host::domains_without_cpufreq("/", {{1e9, 2e9}});
+    }
+    host::linux_machine m(host::sampler(domains, {}), c.get(), true);
+    MESSAGE("PMU: " << (m.sensors().report().pmu ? "yes" : m.sensors().report().pmu_reason));
+    dvfs::action top(m.num_islands());
+    for (std::size_t k = 0; k < top.size(); ++k) top[k] = static_cast<level_t>(m.num_levels(k) - 1);
+    scripted_policy p{top};
+    std::size_t seen = 0;
+    double util_sum = 0.0;
+    struct counter {
+        std::size_t* n;
+        double* u;
+        void on_interval(const dvfs::observation& o, const dvfs::action&, const dvfs::step_outcome& r) {
+            ++*n;
+            *u += o.utilisation[0];
+            CHECK(r.time_s > 0.0);
+            CHECK(o.utilisation[0] >= 0.0);
+            CHECK(o.utilisation[0] <= 1.0);
+        }
+    } cnt{&seen, &util_sum};
+    const auto r = host::run_governor(m, p, {.interval = std::chrono::milliseconds(1), .max_intervals = 200}, cnt);
+    CHECK(r.intervals == 200);
+    CHECK(seen == 200);
+    CHECK(m.observe().interval == 200);
+    MESSAGE("overruns " << r.overruns << ", mean decide " << r.mean_decide_s * 1e6 << " us, mean utilisation " << util_sum / 200);
+}
