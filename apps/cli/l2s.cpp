@@ -1,20 +1,25 @@
-// apps/cli/l2s.cpp: the l2s command-line tool. Subcommands simulate, search, train, adapt and evaluate, each
-// driven by a JSON experiment file (schemas in docs/cli.md); `l2s <subcommand> --help` describes each.
+// apps/cli/l2s.cpp: the l2s command-line tool. Subcommands simulate, search, train, adapt, evaluate and study,
+// each driven by a JSON experiment file (schemas in docs/cli.md), and governor, the DVFS daemon driven by
+// flags; `l2s <subcommand> --help` describes each.
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 
+#include <l2s/host.hpp>
 #include <l2s/io/policy.hpp>
 #include <l2s/l2s.hpp>
 #include <l2s/learn/imitation.hpp>
 #include <l2s/search/oracle.hpp>
 #include <l2s/studies.hpp>
 #include <l2s/studies/json.hpp>
+#include <l2s/studies/sim_machine.hpp>
 
 namespace {
 
@@ -311,6 +316,304 @@ int cmd_study(const json& j, const std::string& out) {
     return 0;
 }
 
+
+// ---- l2s governor: the DVFS daemon (docs/cli.md#governor, docs/host.md#governor_loop) ----
+
+struct governor_args {
+    std::string policy, log, simulate, sensors, root = "/";
+    bool uaol = false, dry_run = false;
+    double interval_ms = 10.0;
+    std::size_t intervals = 0, warmup = 100;
+    std::uint32_t grid_step_mhz = 100;
+};
+
+const char* governor_help =
+    "l2s governor --policy POLICY.json [options]\n"
+    "  runs a saved policy as the DVFS governor of this machine (or of the simulator with --simulate)\n"
+    "  --policy FILE        saved policy (l2s train); with --uaol a softmax policy\n"
+    "  --uaol               wrap it in UaOL (runtime models learn online; the gate's threshold is calibrated\n"
+    "                       on the first --uaol-warmup intervals, default 100)\n"
+    "  --interval-ms MS     decision interval (default 10); each interval has this deadline\n"
+    "  --intervals N        stop after N intervals (default: until SIGINT/SIGTERM; the simulator: the workload)\n"
+    "  --dry-run            read sensors and decide, never write (forced when the machine has no cpufreq)\n"
+    "  --log FILE.csv       one row per interval: readings, decision, decision time, overruns\n"
+    "  --sensors FILE.json  {\"power\": [[spec, ...] per domain], \"temperature\": [[...]], \"pmu\": true,\n"
+    "                       \"active_threshold\": 0.05} (specs in docs/host.md#power_meter)\n"
+    "  --root DIR           prefix of /proc and /sys (a fake tree; default /)\n"
+    "  --grid-step-mhz S    level spacing for drivers without a frequency table (default 100; a policy's\n"
+    "                       level count wins when it differs)\n"
+    "  --simulate CONFIG    feed the same loop from the simulator (keys: platform, workload, intervals, seed)";
+
+/// Writes one CSV row per interval.
+struct csv_log {
+    std::FILE* f = nullptr;
+    std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+    void header(std::size_t K) const {
+        std::fprintf(f, "interval,elapsed_s,interval_s,decide_us,apply_us,late_us,overrun,chip_power_w,max_temp_c");
+        for (std::size_t k = 0; k < K; ++k)
+            std::fprintf(f, ",util_%zu,active_%zu,ipc_%zu,mem_per_instr_%zu,power_w_%zu,temp_c_%zu,freq_hz_%zu,level_%zu,decision_%zu", k, k, k,
+                         k, k, k, k, k, k);
+        std::fprintf(f, "\n");
+    }
+    void on_interval(const dvfs::observation& o, const dvfs::action& a, const dvfs::step_outcome& r, const host::interval_record& rec) const {
+        if (!f) return;
+        std::fprintf(f, "%zu,%.6f,%.6f,%.3f,%.3f,%.3f,%d,%.6g,%.4g", rec.index,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), r.time_s, 1e6 * rec.decide_s,
+                     1e6 * rec.apply_s, 1e6 * rec.late_s, rec.overrun ? 1 : 0, o.chip_power_w, o.max_temp_c);
+        for (std::size_t k = 0; k < o.num_islands(); ++k)
+            std::fprintf(f, ",%.4f,%u,%.4g,%.4g,%.6g,%.4g,%.6g,%u,%u", o.utilisation[k], o.active_cores[k], o.ipc[k], o.mem_per_instr[k],
+                         o.power_w[k], o.temp_c[k], o.freq_hz[k], unsigned(o.level[k]), unsigned(a[k]));
+        std::fprintf(f, "\n");
+    }
+};
+
+/// UaOL on a host has no held-out data: the gate's τ is calibrated on the policy's probabilities over the
+/// first n states of the run (every decision until then is seen: the policy's argmax, refined).
+template <class U>
+struct gate_warmup {
+    U* u;
+    std::size_t n;
+    std::vector<dvfs::observation> seen{};
+    bool done = false;
+    void on_interval(const dvfs::observation& o, const dvfs::action&, const dvfs::step_outcome&) {
+        if (done || n == 0) return;
+        seen.push_back(o);
+        if (seen.size() < n) return;
+        auto q = u->policy();  // a copy: episode_probabilities resets its history
+        u->gate().calibrate(online::episode_probabilities(q, seen, u->gate().block_size()));
+        done = true;
+        std::fprintf(stderr, "l2s governor: UaOL gate calibrated on %zu states (threshold %.4f)\n", seen.size(), u->gate().threshold());
+        seen = {};
+    }
+};
+
+template <class P>
+void print_uaol(const P& p) {
+    if constexpr (requires { p.unseen_fraction(); })
+        std::printf("UaOL: %.1f%% of decisions unseen, %zu SGD steps, slack %.4g s\n", 100.0 * p.unseen_fraction(), p.sgd_steps(),
+                    p.slack_s());
+}
+
+/// Runs p on machine m with the log, the UaOL warm-up (when p is UaOL) and extra observers; prints a summary.
+template <class M, class P, class... Extra>
+host::governor_loop_result run_daemon(M& m, P& p, const governor_args& a, std::chrono::nanoseconds interval, Extra&... extra) {
+    csv_log log;
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
+    if (!a.log.empty()) {
+        file.reset(std::fopen(a.log.c_str(), "w"));
+        if (!file) throw io_error("l2s governor: cannot write " + a.log);
+        log.f = file.get();
+        log.header(m.num_islands());
+    }
+    const host::governor_loop_config cfg{.interval = interval, .max_intervals = a.intervals};
+    host::governor_loop_result res;
+    if constexpr (requires { p.gate(); }) {
+        gate_warmup<P> w{&p, a.warmup};
+        res = host::run_governor(m, p, cfg, log, w, extra...);
+    } else {
+        res = host::run_governor(m, p, cfg, log, extra...);
+    }
+    std::printf("%zu intervals, %zu overruns, decision time mean %.2f us, max %.2f us%s\n", res.intervals, res.overruns,
+                1e6 * res.mean_decide_s, 1e6 * res.max_decide_s, res.stopped ? " (stopped by a signal)" : "");
+    print_uaol(p);
+    if (!a.log.empty()) std::printf("wrote %s\n", a.log.c_str());
+    return res;
+}
+
+/// Nominal voltages for UaOL's power model on a host, which does not publish them: a linear ramp from 0.7 V at
+/// a domain's lowest to 1.2 V at its highest frequency (the RLS weights absorb the scale; docs/host.md#uaol).
+std::vector<std::vector<double>> nominal_volts(const std::vector<std::vector<double>>& freq_hz) {
+    std::vector<std::vector<double>> v(freq_hz.size());
+    for (std::size_t k = 0; k < freq_hz.size(); ++k) {
+        const double lo = freq_hz[k].front(), hi = freq_hz[k].back();
+        for (double f : freq_hz[k]) v[k].push_back(hi > lo ? 0.7 + 0.5 * (f - lo) / (hi - lo) : 1.0);
+    }
+    return v;
+}
+
+template <class F>
+void with_policy(const governor_args& a, F&& f) {
+    if (a.uaol) f(io::load_policy_file<policy::softmax_linear<double>>(a.policy));
+    else {
+        std::ifstream in(a.policy);
+        if (!in) throw io_error("l2s governor: cannot open policy file " + a.policy);
+        std::stringstream text;
+        text << in.rdbuf();
+        f(io::load_any_policy(text.str()));
+    }
+}
+
+template <class P>
+std::vector<std::size_t> policy_levels(const P& p) {
+    std::vector<std::size_t> l(p.num_islands());
+    for (std::size_t k = 0; k < l.size(); ++k) {
+        if constexpr (requires { p.num_levels(k); }) l[k] = p.num_levels(k);
+        else l[k] = p.max_levels();
+    }
+    return l;
+}
+
+int governor_simulate(const governor_args& a) {
+    const json j = read_config(a.simulate);
+    io::strict_reader r(j, "governor", "l2s governor");
+    const auto sc = studies::scenario_from(r, "governor");
+    r.finish();
+    const auto& chip = sc.platform;
+    auto sim = std::make_shared<const sim::simulator>(chip, sc.workload);
+    sim::dvfs_env env(sim);
+    rng_type rng(sc.seed);
+    studies::sim_machine m(env, rng);
+    std::printf("l2s governor: simulator %s, workload %s, %zu islands, %zu intervals\n", chip.name.c_str(), sc.workload.name.c_str(),
+                chip.num_islands(), sim->num_intervals());
+    for (std::size_t k = 0; k < chip.num_islands(); ++k)
+        std::printf("  island %zu: %zu levels, %.0f-%.0f MHz\n", k, chip.num_levels(k), 1e-6 * chip.islands[k].opps.front().freq_hz,
+                    1e-6 * chip.islands[k].opps.back().freq_hz);
+    with_policy(a, [&](auto pol) {
+        if (pol.num_islands() != chip.num_islands())
+            throw invalid_config("l2s governor: the policy decides " + std::to_string(pol.num_islands()) + " islands, the platform has " +
+                                 std::to_string(chip.num_islands()));
+        auto run = [&](auto& p) {
+            (void)run_daemon(m, p, a, std::chrono::nanoseconds(0));
+            std::printf("energy %.4g J, time %.4g s, slowdown %.2f%%\n", env.score().energy_j, env.score().time_s,
+                        100.0 * env.score().slowdown(env.reference().time_s));
+        };
+        if constexpr (std::is_same_v<decltype(pol), policy::softmax_linear<double>>) {
+            if (a.uaol) {
+                online::uaol_policy<policy::softmax_linear<double>, online::island_models> u(
+                    pol, online::island_models::for_platform(chip), chip.levels_per_island(), online::uaol_policy_config{.seed = sc.seed});
+                run(u);
+                return;
+            }
+        }
+        run(pol);
+    });
+    return 0;
+}
+
+int governor_host(const governor_args& a) {
+    int status = 0;
+    with_policy(a, [&](auto pol) {
+        const auto levels = policy_levels(pol);
+        const std::size_t K = pol.num_islands();
+        std::unique_ptr<host::cpufreq_control> control;
+        std::vector<host::sampler_domain> domains;
+        bool dry = a.dry_run;
+        try {
+            control = std::make_unique<host::cpufreq_control>(
+                host::cpufreq_control_config{.root = a.root, .grid_step_khz = 1000 * a.grid_step_mhz, .grid_levels = levels});
+            domains = control->sampler_domains();
+        } catch (const io_error& e) {
+            std::printf("no cpufreq (%s):\n  read-only pseudo-domains over /proc/stat with nominal levels; dry run\n", e.what());
+            std::vector<std::vector<double>> grid(K);
+            for (std::size_t k = 0; k < K; ++k)
+                for (std::size_t l = 0; l < levels[k]; ++l) grid[k].push_back(2e9 * double(l + 1) / double(levels[k]));
+            domains = host::domains_without_cpufreq(a.root, grid);
+            dry = true;
+        }
+        if (domains.size() != K)
+            throw invalid_config("l2s governor: the policy decides " + std::to_string(K) + " islands, this machine has " +
+                                 std::to_string(domains.size()) + " frequency domains");
+        for (std::size_t k = 0; k < K; ++k)
+            if (domains[k].freq_hz.size() != levels[k])
+                throw invalid_config("l2s governor: domain " + domains[k].name + " has " + std::to_string(domains[k].freq_hz.size()) +
+                                     " frequencies, the policy decides " + std::to_string(levels[k]) + " levels for island " +
+                                     std::to_string(k));
+        host::sampler_config sc{.root = a.root};
+        if (!a.sensors.empty()) {
+            const json j = read_config(a.sensors);
+            io::strict_reader r(j, "sensors", "l2s governor");
+            r.get("power", sc.power);
+            r.get("temperature", sc.temperature);
+            r.get("pmu", sc.use_pmu);
+            r.get("active_threshold", sc.active_threshold);
+            r.finish();
+        }
+        host::linux_machine m(host::sampler(domains, sc), control.get(), dry);
+        // startup report
+        std::printf("l2s governor: %zu domains, interval %.3g ms, %s\n", K, a.interval_ms,
+                    m.dry_run() ? "dry run (nothing is written)" : "writing frequencies");
+        for (std::size_t k = 0; k < K; ++k) {
+            const auto& d = domains[k];
+            std::string driver = "none", how = "read-only";
+            if (control) {
+                driver = control->domain(k).driver;
+                how = control->domain(k).how == host::freq_interface::setspeed ? "userspace/scaling_setspeed" : "scaling_min/max_freq";
+            }
+            std::printf("  %s: cpus", d.name.c_str());
+            for (unsigned c : d.cpus) std::printf(" %u", c);
+            std::printf("; driver %s via %s; %zu levels %.0f-%.0f MHz\n", driver.c_str(), how.c_str(), d.freq_hz.size(), 1e-6 * d.freq_hz.front(),
+                        1e-6 * d.freq_hz.back());
+        }
+        const auto& rep = m.sensors().report();
+        std::printf("  sensors: /proc/stat yes; PMU %s", rep.pmu ? "yes\n" : "no\n");
+        if (!rep.pmu) std::printf("    %s\n", rep.pmu_reason.c_str());
+        const auto missing = rep.missing_fields();
+        std::printf("  fields that stay 0 (reduced features):");
+        for (const auto& f : missing) std::printf(" %s", f.c_str());
+        std::printf("%s\n", missing.empty() ? " none" : "");
+        std::fflush(stdout);
+        host::stop_signals stop;
+        std::unique_ptr<host::cpufreq_session> session;
+        if (!m.dry_run()) session = std::make_unique<host::cpufreq_session>(*control);
+        const auto interval = std::chrono::nanoseconds(static_cast<long long>(a.interval_ms * 1e6));
+        auto run = [&](auto& p) { (void)run_daemon(m, p, a, interval, stop); };
+        if constexpr (std::is_same_v<decltype(pol), policy::softmax_linear<double>>) {
+            if (a.uaol) {
+                std::vector<std::vector<double>> f;
+                for (const auto& d : domains) f.push_back(d.freq_hz);
+                const auto v = nominal_volts(f);
+                online::uaol_policy<policy::softmax_linear<double>, online::island_models> u(pol, online::island_models(f, v), levels);
+                run(u);
+                return;
+            }
+        }
+        run(pol);
+        if (session) {
+            session->restore();
+            for (const auto& e : session->restore_errors()) std::fprintf(stderr, "%s\n", e.c_str());
+            if (!session->restore_errors().empty()) status = 1;
+        }
+    });
+    return status;
+}
+
+int cmd_governor(int argc, char** argv) {
+    governor_args a;
+    for (int i = 2; i < argc; ++i) {
+        const std::string s = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) throw invalid_argument("l2s governor: " + s + " needs a value");
+            return argv[++i];
+        };
+        auto number = [&](double lo, double hi) {
+            const std::string v = value();
+            char* end = nullptr;
+            const double x = std::strtod(v.c_str(), &end);
+            if (end == v.c_str() || *end != '\0' || !(x >= lo && x <= hi))
+                throw invalid_argument("l2s governor: " + s + " must be a number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+            return x;
+        };
+        if (s == "--help" || s == "-h") {
+            std::printf("%s\n", governor_help);
+            return 0;
+        }
+        if (s == "--policy") a.policy = value();
+        else if (s == "--uaol") a.uaol = true;
+        else if (s == "--dry-run") a.dry_run = true;
+        else if (s == "--interval-ms") a.interval_ms = number(0.01, 60000);
+        else if (s == "--intervals") a.intervals = static_cast<std::size_t>(number(1, 1e12));
+        else if (s == "--uaol-warmup") a.warmup = static_cast<std::size_t>(number(0, 1e9));
+        else if (s == "--log") a.log = value();
+        else if (s == "--sensors") a.sensors = value();
+        else if (s == "--root") a.root = value();
+        else if (s == "--grid-step-mhz") a.grid_step_mhz = static_cast<std::uint32_t>(number(1, 10000));
+        else if (s == "--simulate") a.simulate = value();
+        else throw invalid_argument("l2s governor: unexpected argument '" + s + "'\n" + governor_help);
+    }
+    if (a.policy.empty()) throw invalid_argument(std::string("l2s governor: --policy is missing\n") + governor_help);
+    return a.simulate.empty() ? governor_host(a) : governor_simulate(a);
+}
+
 const std::map<std::string, command>& commands() {
     static const std::map<std::string, command> c{
         {"simulate",
@@ -320,6 +623,7 @@ const std::map<std::string, command>& commands() {
           "        governors: [\"ondemand\", ...], policy: \"static:<level>\" | {\"file\": \"policy.json\"}\n"
           "  --out DIR writes trace_<policy>.csv and .svg",
           cmd_simulate}},
+        {"governor", {"run a saved policy (optionally UaOL) as this machine's DVFS governor, or on the simulator", governor_help, nullptr}},
         {"search",
          {"find a near-optimal V/F sequence for one workload",
           "l2s search CONFIG.json [--out SEQUENCE.json]\n"
@@ -364,7 +668,7 @@ const std::map<std::string, command>& commands() {
 }
 
 int usage(std::FILE* f) {
-    std::fprintf(f, "usage: l2s <subcommand> CONFIG.json [--out PATH]\n\nsubcommands:\n");
+    std::fprintf(f, "usage: l2s <subcommand> CONFIG.json [--out PATH]\n       l2s governor --policy POLICY.json [options]\n\nsubcommands:\n");
     for (const auto& [name, c] : commands()) std::fprintf(f, "  %-9s %s\n", name.c_str(), c.summary);
     std::fprintf(f, "\n`l2s <subcommand> --help` describes each; schemas in docs/cli.md\n");
     return f == stdout ? 0 : 2;
@@ -380,6 +684,14 @@ int main(int argc, char** argv) {
     if (it == commands().end()) {
         std::fprintf(stderr, "l2s: unknown subcommand '%s'\n", sub.c_str());
         return usage(stderr);
+    }
+    if (sub == "governor") {
+        try {
+            return cmd_governor(argc, argv);
+        } catch (const l2s::error& e) {
+            std::fprintf(stderr, "%s\n", e.what());
+            return 1;
+        }
     }
     std::string config, out;
     for (int i = 2; i < argc; ++i) {

@@ -38,6 +38,8 @@ TEST_CASE("host::frequency_grid: min to max in documented steps, at most 256 lev
     CHECK(wide.front() == 1000);
     CHECK(wide.back() == 10'000'000);
     CHECK_THROWS_AS(host::frequency_grid(0, 100, 10), invalid_argument);
+    CHECK(host::frequency_grid_levels(400000, 1000000, 4) == std::vector<std::uint32_t>{400000, 600000, 800000, 1000000});
+    CHECK(host::frequency_grid_levels(1000, 1000, 3) == std::vector<std::uint32_t>{1000, 1000, 1000});
 }
 
 TEST_CASE("host::cpufreq_control: Odroid-like table domains through userspace/scaling_setspeed, restored after") {
@@ -110,6 +112,10 @@ TEST_CASE("host::cpufreq_control: AMD-like amd-pstate, unreadable and unwritable
     amd(t);
     host::cpufreq_control c({.root = t.root, .grid_step_khz = 250000});
     CHECK(c.num_islands() == 8);
+    host::cpufreq_control c8({.root = t.root, .grid_step_khz = 250000, .grid_levels = {8}});
+    CHECK(c8.num_levels(0) == 8);  // as many levels as a policy trained with 8
+    CHECK(c8.domain(0).freq_khz.back() == 3000000);
+    CHECK(c8.num_levels(1) == 11);
     CHECK(c.domain(7).freq_khz == std::vector<std::uint32_t>{550000, 800000, 1050000, 1300000, 1550000, 1800000, 2050000,
                                                               2300000, 2550000, 2800000, 3000000});
     // a folder in place of scaling_max_freq: the session cannot save it and throws, naming the path

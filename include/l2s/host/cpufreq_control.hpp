@@ -25,6 +25,10 @@ struct cpufreq_control_config {
     /// Table-less drivers: the level grid runs from cpuinfo_min_freq up in steps of grid_step_khz, and always
     /// ends at cpuinfo_max_freq (the last step may be shorter); at most 256 levels (the step widens to fit).
     std::uint32_t grid_step_khz = 100'000;
+    /// Table-less drivers, per domain (in discovery order): when entry k is > 0, domain k's grid has exactly
+    /// that many levels, evenly spaced from cpuinfo_min_freq to cpuinfo_max_freq (rounded to kHz) instead of
+    /// grid_step_khz, e.g. to match the levels a policy was trained with. Entries past the domains are ignored.
+    std::vector<std::size_t> grid_levels{};
 };
 
 /// How a domain's frequency is set.
@@ -56,6 +60,18 @@ struct cpufreq_policy {
     std::vector<std::uint32_t> g;
     for (std::uint64_t f = min_khz; f < max_khz; f += step) g.push_back(static_cast<std::uint32_t>(f));
     g.push_back(max_khz);
+    return g;
+}
+
+/// `levels` levels evenly spaced from min_khz to max_khz (rounded to kHz; duplicates, from a narrow range,
+/// are kept so the count is exact).
+[[nodiscard]] inline std::vector<std::uint32_t> frequency_grid_levels(std::uint32_t min_khz, std::uint32_t max_khz,
+                                                                      std::size_t levels) {
+    if (min_khz == 0 || max_khz < min_khz || levels == 0 || levels > 256)
+        throw invalid_argument("l2s::host::frequency_grid_levels: need 0 < min <= max and 1 to 256 levels");
+    std::vector<std::uint32_t> g(levels, max_khz);
+    for (std::size_t l = 0; l + 1 < levels; ++l)
+        g[l] = static_cast<std::uint32_t>(min_khz + (static_cast<std::uint64_t>(max_khz - min_khz) * l + (levels - 1) / 2) / (levels - 1));
     return g;
 }
 
@@ -114,7 +130,10 @@ public:
                 const auto hi = detail::read_uint(d / "cpuinfo_max_freq", buf, who);
                 if (lo == 0 || hi < lo || hi > 0xffffffffu)
                     throw io_error(std::string(who) + ": bad cpuinfo_min_freq/cpuinfo_max_freq in " + d.string());
-                p.freq_khz = frequency_grid(static_cast<std::uint32_t>(lo), static_cast<std::uint32_t>(hi), cfg_.grid_step_khz);
+                const std::size_t k = policies_.size();
+                p.freq_khz = k < cfg_.grid_levels.size() && cfg_.grid_levels[k] > 0
+                                 ? frequency_grid_levels(static_cast<std::uint32_t>(lo), static_cast<std::uint32_t>(hi), cfg_.grid_levels[k])
+                                 : frequency_grid(static_cast<std::uint32_t>(lo), static_cast<std::uint32_t>(hi), cfg_.grid_step_khz);
                 p.how = freq_interface::limits;
             }
             if (p.freq_khz.size() > 256) throw io_error(std::string(who) + ": more than 256 frequencies in " + d.string());

@@ -15,10 +15,10 @@
 namespace l2s::host {
 
 /// Domains for a machine without cpufreq (virtual machines, containers): the CPUs online in /proc/stat split
-/// into freq_hz.size() groups of consecutive CPUs (the first groups get one more when they do not divide),
-/// domain k with the nominal level grid freq_hz[k]. Nothing can be written on such a machine: the sampler
-/// reports the frequency of the level last decided. Throws invalid_config when there are more domains than
-/// CPUs, io_error when /proc/stat cannot be read.  @see docs/host.md#no_cpufreq
+/// into freq_hz.size() groups of consecutive CPUs (the first groups get one more when they do not divide;
+/// with more domains than CPUs, domain k gets CPU k mod n), domain k with the nominal level grid freq_hz[k].
+/// Nothing can be written on such a machine: the sampler reports the frequency of the level last decided.
+/// Throws invalid_config for no domain or no online CPU, io_error when /proc/stat cannot be read.  @see docs/host.md#no_cpufreq
 [[nodiscard]] inline std::vector<sampler_domain> domains_without_cpufreq(const std::filesystem::path& root,
                                                                          std::vector<std::vector<double>> freq_hz) {
     proc_stat_reader r(root);
@@ -28,11 +28,19 @@ namespace l2s::host {
     for (std::size_t c = 0; c < t.size(); ++c)
         if (t[c].online) cpus.push_back(static_cast<unsigned>(c));
     const std::size_t K = freq_hz.size();
-    if (K == 0 || K > cpus.size())
+    if (K == 0 || cpus.empty())
         throw invalid_config("l2s::host::domains_without_cpufreq: " + std::to_string(K) + " domains for " +
                              std::to_string(cpus.size()) + " online CPUs");
     std::vector<sampler_domain> d(K);
     std::size_t c = 0;
+    if (K > cpus.size()) {
+        for (std::size_t k = 0; k < K; ++k) {
+            d[k].cpus = {cpus[k % cpus.size()]};
+            d[k].name = "cpu" + std::to_string(d[k].cpus[0]) + "#" + std::to_string(k);
+            d[k].freq_hz = std::move(freq_hz[k]);
+        }
+        return d;
+    }
     for (std::size_t k = 0; k < K; ++k) {
         const std::size_t n = cpus.size() / K + (k < cpus.size() % K ? 1 : 0);
         d[k].name = "cpus" + std::to_string(cpus[c]) + "-" + std::to_string(cpus[c + n - 1]);
