@@ -28,14 +28,21 @@ struct core_counters {
 /// Wraps any policy P with `act(const dvfs::observation&, dvfs::action&)` so that a simulator calls it the
 /// way HotSniper calls its DVFS policies every epoch: `get_frequencies(old_mhz, active)` → new MHz per core.
 /// Cores are grouped into V/F islands by `island_of_core`; every core of an island gets the island's frequency.
-/// `decide` is the allocation-free form (spans in, caller buffer out).  @see docs/host.md#sniper_hook
+/// `decide` is the allocation-free form (spans in, caller buffer out). A learning policy (one with
+/// `observe(obs, action, outcome)`, e.g. UaOL) is told, at the start of every decision after the first, what
+/// the previous epoch's action led to: the observation just built and an outcome of chip power × epoch_s
+/// joules over epoch_s seconds, in sim::rollout's order (act, then observe the next observation, then act).
+/// @see docs/host.md#sniper_hook
 template <class P>
 class dvfs_hook {
 public:
     /// island_of_core[c] is the island of core c; freq_mhz[k] lists island k's frequencies, ascending.
-    dvfs_hook(P policy, std::vector<std::size_t> island_of_core, std::vector<std::vector<int>> freq_mhz)
-        : policy_(std::move(policy)), island_of_core_(std::move(island_of_core)), freq_mhz_(std::move(freq_mhz)) {
+    /// epoch_s is the simulator's DVFS epoch (HotSniper's default is 1 ms), > 0.
+    dvfs_hook(P policy, std::vector<std::size_t> island_of_core, std::vector<std::vector<int>> freq_mhz, double epoch_s = 1e-3)
+        : policy_(std::move(policy)), island_of_core_(std::move(island_of_core)), freq_mhz_(std::move(freq_mhz)),
+          epoch_s_(epoch_s) {
         const std::string who = "l2s::host::dvfs_hook: ";
+        if (!(epoch_s_ > 0.0) || !std::isfinite(epoch_s_)) throw invalid_config(who + "epoch_s must be finite and > 0");
         if (freq_mhz_.empty()) throw invalid_config(who + "freq_mhz must list at least one island");
         for (std::size_t k = 0; k < freq_mhz_.size(); ++k) {
             const auto& f = freq_mhz_[k];
@@ -65,6 +72,12 @@ public:
     [[nodiscard]] P& policy() noexcept { return policy_; }
     /// The observation built at the last decision.
     [[nodiscard]] const dvfs::observation& last_observation() const noexcept { return obs_; }
+    [[nodiscard]] double epoch_s() const noexcept { return epoch_s_; }
+    /// Starts a new episode: the next decision has interval 0 and is not preceded by observe().
+    void reset() noexcept {
+        obs_.interval = 0;
+        have_prev_ = false;
+    }
 
     /// Optional per-core readings for the next decision.
     void set_core_counters(std::size_t core, const core_counters& c) {
@@ -88,7 +101,7 @@ public:
                    "l2s::host::dvfs_hook::decide: spans must have num_cores() entries");
         const std::size_t K = num_islands();
         for (std::size_t k = 0; k < K; ++k) {
-            obs_.utilisation[k] = obs_.ipc[k] = obs_.mem_per_instr[k] = obs_.power_w[k] = obs_.temp_c[k] = 0.0;
+            obs_.utilisation[k] = obs_.ipc[k] = obs_.mem_per_instr[k] = obs_.mem_per_s[k] = obs_.power_w[k] = obs_.temp_c[k] = 0.0;
             obs_.active_cores[k] = 0;
             obs_.freq_hz[k] = 0.0;
         }
@@ -110,8 +123,20 @@ public:
             obs_.level[k] = nearest_level(k, obs_.freq_hz[k] * 1e-6);
             obs_.chip_power_w += obs_.power_w[k];
             obs_.max_temp_c = std::max(obs_.max_temp_c, obs_.temp_c[k]);
+            // the simulator's semantics (docs/dvfs.md#observation): busy time of the busiest core, and the
+            // island's memory accesses per second (active cores × instructions per core × accesses per instruction)
+            obs_.busy_time_s[k] = obs_.utilisation[k] * epoch_s_;
+            obs_.mem_per_s[k] = static_cast<double>(obs_.active_cores[k]) * obs_.ipc[k] * obs_.freq_hz[k] * obs_.busy_time_s[k] *
+                                obs_.mem_per_instr[k] / epoch_s_;
+        }
+        obs_.interval_time_s = epoch_s_;
+        if constexpr (requires(const dvfs::step_outcome& r) { policy_.observe(obs_, action_, r); }) {
+            if (have_prev_)
+                policy_.observe(static_cast<const dvfs::observation&>(obs_), static_cast<const dvfs::action&>(action_),
+                                dvfs::step_outcome{obs_.chip_power_w * epoch_s_, epoch_s_, obs_.max_temp_c, false});
         }
         policy_.act(static_cast<const dvfs::observation&>(obs_), action_);
+        have_prev_ = true;
         ++obs_.interval;
         for (std::size_t c = 0; c < num_cores(); ++c) {
             const std::size_t k = island_of_core_[c];
@@ -134,8 +159,10 @@ private:
     std::vector<std::vector<int>> freq_mhz_;
     std::vector<std::size_t> cores_per_island_;
     std::vector<core_counters> counters_;
+    double epoch_s_ = 1e-3;
     dvfs::observation obs_;
     dvfs::action action_;
+    bool have_prev_ = false;
 };
 
 }  // namespace l2s::host
