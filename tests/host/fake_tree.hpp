@@ -12,9 +12,10 @@ namespace fs = std::filesystem;
 
 struct fake_tree {
     fs::path root;
-    explicit fake_tree(const std::string& tag) {
+    /// A tree under base (default: the temporary folder; benchmarks use /dev/shm, in memory like sysfs).
+    explicit fake_tree(const std::string& tag, const fs::path& base = fs::temp_directory_path()) {
         std::random_device rd;
-        root = fs::temp_directory_path() / ("l2s_host_" + tag + "_" + std::to_string(rd()));
+        root = base / ("l2s_host_" + tag + "_" + std::to_string(rd()));
         fs::remove_all(root);
         fs::create_directories(root);
     }

@@ -93,7 +93,12 @@ TEST_CASE("host::power_meter: RAPL wraparound, hwmon power, energy and current x
     // a folder in place of the file (unreadable even as root)
     std::filesystem::remove(t.root / "sys/class/hwmon/hwmon1/power1_input");
     std::filesystem::create_directories(t.root / "sys/class/hwmon/hwmon1/power1_input");
-    CHECK_THROWS_WITH_AS(m.read(p, 0.5), doctest::Contains("hwmon1/power1_input"), io_error);
+    CHECK_THROWS_WITH_AS(host::power_meter({.root = t.root, .domains = {{"hwmon:ina231_a15:power1"}}}),
+                         doctest::Contains("hwmon1/power1_input"), io_error);
+    // a missing input file is named at construction
+    std::filesystem::remove(t.root / "sys/class/hwmon/hwmon2/in1_input");
+    CHECK_THROWS_WITH_AS(host::power_meter({.root = t.root, .domains = {{"hwmon:ina231_a7:curr1*in1"}}}),
+                         doctest::Contains("hwmon2/in1_input"), io_error);
 }
 
 TEST_CASE("host::temperature_reader: thermal zones by type, hwmon temp inputs, hottest per domain") {

@@ -139,6 +139,11 @@ public:
             if (p.freq_khz.size() > 256) throw io_error(std::string(who) + ": more than 256 frequencies in " + d.string());
             policies_.push_back(std::move(p));
         }
+        for (const auto& p : policies_) {
+            setspeed_.emplace_back(p.dir / "scaling_setspeed");
+            min_.emplace_back(p.dir / "scaling_min_freq");
+            max_.emplace_back(p.dir / "scaling_max_freq");
+        }
         pinned_.assign(policies_.size(), {0, 0});
         last_.assign(policies_.size(), static_cast<level_t>(255));
         have_last_.assign(policies_.size(), 0);
@@ -202,19 +207,19 @@ private:
         const auto r = std::to_chars(text, text + sizeof(text), khz);
         const std::string_view v(text, static_cast<std::size_t>(r.ptr - text));
         if (p.how == freq_interface::setspeed) {
-            detail::write_text(p.dir / "scaling_setspeed", v, who);
+            setspeed_[k].write(v, who);
             return;
         }
         // keep min ≤ max after each write: raise max first when going up, lower min first when going down
         if (khz >= pinned_[k].second) {
-            detail::write_text(p.dir / "scaling_max_freq", v, who);
+            max_[k].write(v, who);
             pinned_[k].second = khz;
-            detail::write_text(p.dir / "scaling_min_freq", v, who);
+            min_[k].write(v, who);
             pinned_[k].first = khz;
         } else {
-            detail::write_text(p.dir / "scaling_min_freq", v, who);
+            min_[k].write(v, who);
             pinned_[k].first = khz;
-            detail::write_text(p.dir / "scaling_max_freq", v, who);
+            max_[k].write(v, who);
             pinned_[k].second = khz;
         }
     }
@@ -228,6 +233,7 @@ private:
     static constexpr const char* who = "l2s::host::cpufreq_control";
     config cfg_;
     std::vector<cpufreq_policy> policies_;
+    std::vector<detail::sysfs_file> setspeed_, min_, max_;  // kept open: written every interval
     std::vector<std::pair<std::uint64_t, std::uint64_t>> pinned_;  // limits domains: current (min, max) kHz
     std::vector<level_t> last_;
     std::vector<std::uint8_t> have_last_;

@@ -57,7 +57,7 @@ public:
     /// Re-reads the energy counters: the next read() measures from now.
     void start() {
         for (auto& s : sources_)
-            if (s.type == kind::energy) s.last = detail::read_uint(s.a, buf_, who);
+            if (s.type == kind::energy) s.last = s.a.read_uint(buf_, who);
     }
 
     /// power_w[k] = domain k's power over the interval of interval_s seconds since the previous read or start
@@ -68,18 +68,18 @@ public:
         for (auto& s : sources_) {
             switch (s.type) {
             case kind::energy: {
-                s.next = detail::read_uint(s.a, buf_, who);
+                s.next = s.a.read_uint(buf_, who);
                 const std::uint64_t d = s.max_range ? wrapped_delta(s.last, s.next, s.max_range)
                                                     : (s.next >= s.last ? s.next - s.last : 0);
                 if (s.domain < power_w.size() && interval_s > 0.0) power_w[s.domain] += 1e-6 * static_cast<double>(d) / interval_s;
                 break;
             }
             case kind::power:
-                if (s.domain < power_w.size()) power_w[s.domain] += 1e-6 * static_cast<double>(detail::read_uint(s.a, buf_, who));
+                if (s.domain < power_w.size()) power_w[s.domain] += 1e-6 * static_cast<double>(s.a.read_uint(buf_, who));
                 break;
             case kind::current_voltage: {
-                const double ma = static_cast<double>(detail::read_uint(s.a, buf_, who));
-                const double mv = static_cast<double>(detail::read_uint(s.b, buf_, who));
+                const double ma = static_cast<double>(s.a.read_uint(buf_, who));
+                const double mv = static_cast<double>(s.b.read_uint(buf_, who));
                 if (s.domain < power_w.size()) power_w[s.domain] += 1e-6 * ma * mv;
                 break;
             }
@@ -94,7 +94,7 @@ private:
     struct source {
         kind type = kind::power;
         std::size_t domain = 0;
-        std::filesystem::path a, b;
+        detail::sysfs_file a, b;
         std::uint64_t max_range = 0;  // energy counters: wrap point (0: never wraps)
         std::uint64_t last = 0, next = 0;
     };
@@ -105,10 +105,10 @@ private:
         if (spec.rfind("powercap:", 0) == 0) {
             const auto zone = detail::under(cfg_.root, "/sys/class/powercap") / spec.substr(9);
             s.type = kind::energy;
-            s.a = zone / "energy_uj";
+            s.a = detail::sysfs_file(zone / "energy_uj");
             std::string buf;
             s.max_range = detail::read_uint(zone / "max_energy_range_uj", buf, who);
-            (void)detail::read_uint(s.a, buf, who);
+            (void)s.a.read_uint(buf, who);
             return s;
         }
         if (spec.rfind("hwmon:", 0) == 0) {
@@ -122,20 +122,20 @@ private:
             std::string buf;
             if (const auto star = chan.find('*'); star != std::string::npos) {
                 s.type = kind::current_voltage;
-                s.a = dev / (chan.substr(0, star) + "_input");
-                s.b = dev / (chan.substr(star + 1) + "_input");
+                s.a = detail::sysfs_file(dev / (chan.substr(0, star) + "_input"));
+                s.b = detail::sysfs_file(dev / (chan.substr(star + 1) + "_input"));
                 if (chan.rfind("curr", 0) != 0 || chan.compare(star + 1, 2, "in") != 0) throw bad_spec(spec, k);
-                (void)detail::read_uint(s.b, buf, who);
+                (void)s.b.read_uint(buf, who);
             } else if (chan.rfind("power", 0) == 0) {
                 s.type = kind::power;
-                s.a = dev / (chan + "_input");
+                s.a = detail::sysfs_file(dev / (chan + "_input"));
             } else if (chan.rfind("energy", 0) == 0) {
                 s.type = kind::energy;
-                s.a = dev / (chan + "_input");
+                s.a = detail::sysfs_file(dev / (chan + "_input"));
             } else {
                 throw bad_spec(spec, k);
             }
-            (void)detail::read_uint(s.a, buf, who);
+            (void)s.a.read_uint(buf, who);
             return s;
         }
         throw bad_spec(spec, k);

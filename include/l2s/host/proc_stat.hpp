@@ -30,17 +30,17 @@ struct cpu_time {
 /// Reads <root>/proc/stat. Lines `cpuN user nice system idle iowait irq softirq steal guest guest_nice` give
 /// CPU N's time (guest time is already inside user, so the first eight columns are summed; at least four
 /// must be present). CPUs without a line are hot-unplugged and read as offline.
-/// A malformed cpuN line throws io_error naming the file.  @see docs/host.md#proc_stat
+/// A malformed cpuN line throws io_error naming the file. The file stays open (re-read from offset 0).  @see docs/host.md#proc_stat
 class proc_stat_reader {
 public:
     explicit proc_stat_reader(std::filesystem::path root = "/") : file_(detail::under(root, "/proc/stat")) {}
 
-    [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
+    [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_.path(); }
 
     /// Fills out[c] for every CPU c of the file (out grows to the highest CPU + 1; entries of CPUs without a
     /// line are marked offline). No allocation once out and the internal buffer have their size.
     void read(std::vector<cpu_time>& out) {
-        detail::read_into(file_, buf_, who);
+        file_.read(buf_, who);
         for (auto& c : out) c.online = false;
         std::string_view s(buf_);
         while (!s.empty()) {
@@ -80,11 +80,11 @@ private:
         out[cpu] = {all - idle, all, true};
     }
     [[nodiscard]] io_error malformed(std::string_view line) const {
-        return io_error(std::string(who) + ": malformed line in " + file_.string() + ": '" + std::string(line) + "'");
+        return io_error(std::string(who) + ": malformed line in " + file_.path().string() + ": '" + std::string(line) + "'");
     }
 
     static constexpr const char* who = "l2s::host::proc_stat_reader";
-    std::filesystem::path file_;
+    detail::sysfs_file file_;
     std::string buf_;
 };
 

@@ -105,6 +105,7 @@ public:
                                  perf_counters::unavailable_fields;
         }
         counts_.resize(K);
+        for (const auto& d : domains_) cur_freq_.emplace_back(d.cur_freq_khz);
         power_w_.resize(K);
         temp_c_.resize(K);
         noted_.assign(K, static_cast<level_t>(0));
@@ -198,7 +199,7 @@ private:
         for (std::size_t k = 0; k < domains_.size(); ++k) {
             const auto& d = domains_[k];
             double f = d.freq_hz[noted_[k]];
-            if (!d.cur_freq_khz.empty()) f = 1e3 * static_cast<double>(detail::read_uint(d.cur_freq_khz, buf_, who));
+            if (!d.cur_freq_khz.empty()) f = 1e3 * static_cast<double>(cur_freq_[k].read_uint(buf_, who));
             obs.freq_hz[k] = f;
             std::size_t best = 0;
             for (std::size_t l = 1; l < d.freq_hz.size(); ++l)
@@ -219,6 +220,7 @@ private:
     std::vector<pmu_counts> counts_;
     std::vector<double> power_w_, temp_c_;
     std::vector<level_t> noted_;
+    std::vector<detail::sysfs_file> cur_freq_;
     std::string buf_;
     clock::time_point last_{};
 };

@@ -32,9 +32,10 @@ public:
     explicit temperature_reader(config cfg) : cfg_(std::move(cfg)) {
         for (std::size_t k = 0; k < cfg_.domains.size(); ++k)
             for (const auto& spec : cfg_.domains[k]) {
-                files_.push_back(resolve(spec, k));
+                paths_.push_back(resolve(spec, k));
+                files_.emplace_back(paths_.back());
                 domain_.push_back(k);
-                (void)detail::read_int(files_.back(), buf_, who);
+                (void)files_.back().read_int(buf_, who);
             }
     }
 
@@ -43,14 +44,14 @@ public:
         return k < cfg_.domains.size() && !cfg_.domains[k].empty();
     }
     /// The files read, in spec order.
-    [[nodiscard]] const std::vector<std::filesystem::path>& files() const noexcept { return files_; }
+    [[nodiscard]] const std::vector<std::filesystem::path>& files() const noexcept { return paths_; }
 
     /// temp_c[k] = hottest sensor of domain k in °C (0 for domains without one). Throws io_error naming the file.
     void read(std::span<double> temp_c) {
         for (std::size_t k = 0; k < temp_c.size(); ++k) temp_c[k] = has_sensor(k) ? -std::numeric_limits<double>::infinity() : 0.0;
         for (std::size_t i = 0; i < files_.size(); ++i)
             if (domain_[i] < temp_c.size())
-                temp_c[domain_[i]] = std::max(temp_c[domain_[i]], 1e-3 * static_cast<double>(detail::read_int(files_[i], buf_, who)));
+                temp_c[domain_[i]] = std::max(temp_c[domain_[i]], 1e-3 * static_cast<double>(files_[i].read_int(buf_, who)));
     }
 
 private:
@@ -80,7 +81,8 @@ private:
 
     static constexpr const char* who = "l2s::host::temperature_reader";
     config cfg_;
-    std::vector<std::filesystem::path> files_;
+    std::vector<std::filesystem::path> paths_;
+    std::vector<detail::sysfs_file> files_;
     std::vector<std::size_t> domain_;
     std::string buf_;
 };

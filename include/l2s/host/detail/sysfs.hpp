@@ -15,7 +15,8 @@
 #include <vector>
 
 #include <fcntl.h>     // open
-#include <unistd.h>    // read, write, close
+#include <sys/stat.h>  // fstat
+#include <unistd.h>    // read, pread, write, pwrite, ftruncate, close
 
 #include <l2s/core/error.hpp>
 
@@ -106,6 +107,88 @@ inline void write_text(const std::filesystem::path& p, std::string_view v, std::
     if (n != static_cast<ssize_t>(v.size()))
         throw io_error(std::string(who) + ": cannot write " + p.string() + ": " + (n < 0 ? std::strerror(e) : "short write"));
 }
+
+/// A procfs/sysfs file kept open across intervals: read() re-reads it from offset 0 with pread (procfs and
+/// sysfs regenerate the contents on every read from the start), write() stores a value with pwrite at offset
+/// 0 (sysfs takes each write as one store; on a regular file, e.g. a fake tree, the file is also truncated to
+/// the value). Opening happens on first use; an error closes the file (the next call reopens it) and throws
+/// io_error naming the path. Saves the open and close of every access: the per-interval cost of the daemon.
+class sysfs_file {
+public:
+    sysfs_file() = default;
+    explicit sysfs_file(std::filesystem::path p) : path_(std::move(p)) {}
+    sysfs_file(const sysfs_file&) = delete;
+    sysfs_file& operator=(const sysfs_file&) = delete;
+    sysfs_file(sysfs_file&& o) noexcept : path_(std::move(o.path_)), fd_(o.fd_), regular_(o.regular_) { o.fd_ = -1; }
+    sysfs_file& operator=(sysfs_file&& o) noexcept {
+        if (this != &o) {
+            close();
+            path_ = std::move(o.path_);
+            fd_ = o.fd_;
+            regular_ = o.regular_;
+            o.fd_ = -1;
+        }
+        return *this;
+    }
+    ~sysfs_file() { close(); }
+
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+
+    /// The whole file into buf (its capacity reused).
+    void read(std::string& buf, std::string_view who) {
+        open(O_RDONLY, who, "read");
+        buf.clear();
+        if (buf.capacity() < 4096) buf.reserve(4096);
+        for (;;) {
+            if (buf.size() == buf.capacity()) buf.reserve(2 * buf.capacity());
+            const std::size_t old = buf.size();
+            buf.resize(buf.capacity());
+            const ssize_t n = ::pread(fd_, buf.data() + old, buf.size() - old, static_cast<off_t>(old));
+            if (n < 0) {
+                const int e = errno;
+                buf.resize(old);
+                fail(who, "read", e);
+            }
+            buf.resize(old + static_cast<std::size_t>(n));
+            if (n == 0) break;
+        }
+    }
+    [[nodiscard]] std::uint64_t read_uint(std::string& buf, std::string_view who) {
+        read(buf, who);
+        return parse_uint(buf, path_, who);
+    }
+    [[nodiscard]] std::int64_t read_int(std::string& buf, std::string_view who) {
+        read(buf, who);
+        return parse_int(buf, path_, who);
+    }
+    void write(std::string_view v, std::string_view who) {
+        open(O_WRONLY, who, "write");
+        const ssize_t n = ::pwrite(fd_, v.data(), v.size(), 0);
+        if (n != static_cast<ssize_t>(v.size())) fail(who, "write", n < 0 ? errno : EIO);
+        if (regular_ && ::ftruncate(fd_, static_cast<off_t>(v.size())) != 0) fail(who, "write", errno);
+    }
+
+private:
+    void open(int mode, std::string_view who, const char* what) {
+        if (fd_ >= 0) return;
+        fd_ = ::open(path_.c_str(), mode | O_CLOEXEC);
+        if (fd_ < 0) fail(who, what, errno);
+        struct stat st {};
+        regular_ = ::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode);
+    }
+    [[noreturn]] void fail(std::string_view who, const char* what, int e) {
+        close();
+        throw io_error(std::string(who) + ": cannot " + what + " " + path_.string() + ": " + std::strerror(e));
+    }
+    void close() noexcept {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = -1;
+    }
+
+    std::filesystem::path path_;
+    int fd_ = -1;
+    bool regular_ = false;
+};
 
 /// "0-3,6" or "0 1 2 3" → {0, 1, 2, 3, 6}. Throws io_error naming the file.
 [[nodiscard]] inline std::vector<unsigned> parse_cpu_list(std::string_view s, const std::filesystem::path& p,
