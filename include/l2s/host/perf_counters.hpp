@@ -124,7 +124,7 @@ private:
         a.size = sizeof(a);
         a.config = config;
         a.read_format = PERF_FORMAT_GROUP | PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
-        a.disabled = group_fd < 0 ? 1 : 0;
+        if (group_fd < 0) a.disabled = 1;
         a.exclude_hv = 1;
         return static_cast<int>(::syscall(SYS_perf_event_open, &a, -1, static_cast<int>(cpu), group_fd, PERF_FLAG_FD_CLOEXEC));
     }
