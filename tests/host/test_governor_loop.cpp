@@ -9,17 +9,17 @@
 #include <vector>
 
 #include <l2s/host/governor_loop.hpp>
-#include <l2s/learn/imitation.hpp>
-#include <l2s/learn/softmax_trainer.hpp>
-#include <l2s/search/local.hpp>
-#include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/host/machine.hpp>
 #include <l2s/host/sniper.hpp>
 #include <l2s/host/stop_signals.hpp>
+#include <l2s/learn/imitation.hpp>
+#include <l2s/learn/softmax_trainer.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/online/uaol_policy.hpp>
+#include <l2s/search/local.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/platform.hpp>
+#include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/workload.hpp>
 #include <l2s/studies/sim_machine.hpp>
 
