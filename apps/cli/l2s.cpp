@@ -522,8 +522,22 @@ int governor_host(const governor_args& a) {
         if (!a.sensors.empty()) {
             const json j = read_config(a.sensors);
             io::strict_reader r(j, "sensors", "l2s governor");
-            r.get("power", sc.power);
-            r.get("temperature", sc.temperature);
+            // per domain, a list of sensor specs: [["hwmon:ina231_arm:power1"], [...]]
+            auto specs = [&](const char* key, std::vector<std::vector<std::string>>& out) {
+                const json* v = r.child(key);
+                if (!v) return;
+                if (!v->is_array()) r.fail(std::string("sensors.") + key, "must be a list (one list of specs per domain)");
+                for (const auto& d : *v) {
+                    if (!d.is_array()) r.fail(std::string("sensors.") + key, "must be a list of lists of strings");
+                    out.emplace_back();
+                    for (const auto& e : d) {
+                        if (!e.is_string()) r.fail(std::string("sensors.") + key, "must be a list of lists of strings");
+                        out.back().push_back(e.get<std::string>());
+                    }
+                }
+            };
+            specs("power", sc.power);
+            specs("temperature", sc.temperature);
             r.get("pmu", sc.use_pmu);
             r.get("active_threshold", sc.active_threshold);
             r.finish();

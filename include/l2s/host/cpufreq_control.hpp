@@ -274,10 +274,11 @@ public:
         if (restored_) return;
         restored_ = true;
         for (const auto& s : saved_) {
-            attempt(s.dir / "scaling_governor", s.governor);
-            attempt(s.dir / "scaling_min_freq", std::to_string(s.floor_khz));
-            attempt(s.dir / "scaling_max_freq", std::to_string(s.max_khz));
-            attempt(s.dir / "scaling_min_freq", std::to_string(s.min_khz));
+            // with a newline, as `echo value > file` writes it (sysfs accepts both)
+            attempt(s.dir / "scaling_governor", s.governor + "\n");
+            attempt(s.dir / "scaling_min_freq", std::to_string(s.floor_khz) + "\n");
+            attempt(s.dir / "scaling_max_freq", std::to_string(s.max_khz) + "\n");
+            attempt(s.dir / "scaling_min_freq", std::to_string(s.min_khz) + "\n");
         }
     }
     [[nodiscard]] bool restored() const noexcept { return restored_; }
