@@ -57,7 +57,7 @@ template <class R>
 /// Calls `o.on_numerical_event(e)` on each observer that has the hook.
 template <class... Obs>
 void notify(const numerical_event& e, Obs&... obs) {
-    auto one = [&e](auto& o) {
+    [[maybe_unused]] auto one = [&e](auto& o) {
         if constexpr (requires { o.on_numerical_event(e); }) o.on_numerical_event(e);
     };
     (one(obs), ...);
@@ -68,7 +68,7 @@ void notify(const numerical_event& e, Obs&... obs) {
 template <class F, class... Obs>
 [[nodiscard]] control notify_each(F&& call, Obs&... obs) {
     bool stop = false;
-    auto one = [&](auto& o) {
+    [[maybe_unused]] auto one = [&](auto& o) {
         using R = decltype(call(o));
         if constexpr (std::is_void_v<R>) {
             call(o);

@@ -34,8 +34,9 @@ class slack_account {
 public:
     using config = slack_account_config;
 
+    slack_account() = default;
     /// Throws invalid_config when horizon ≤ 0.
-    explicit slack_account(config cfg = {}) : cfg_(cfg) {
+    explicit slack_account(config cfg) : cfg_(cfg) {
         require_config(cfg_.horizon > 0.0, "l2s::online::slack_account", "horizon", "> 0", cfg_.horizon);
     }
     [[nodiscard]] const config& cfg() const noexcept { return cfg_; }

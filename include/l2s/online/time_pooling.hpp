@@ -35,8 +35,9 @@ public:
         bool valid = false;
     };
 
+    pooled_time() = default;
     /// Throws invalid_config when tolerance ≤ 0.
-    explicit pooled_time(config cfg = {}) : cfg_(cfg) {
+    explicit pooled_time(config cfg) : cfg_(cfg) {
         require_config(cfg_.tolerance > 0.0, "l2s::online::pooled_time", "tolerance", "> 0", cfg_.tolerance);
     }
     [[nodiscard]] const config& cfg() const noexcept { return cfg_; }
