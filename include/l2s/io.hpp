@@ -9,5 +9,6 @@
 #include <l2s/io/json_util.hpp>
 #include <l2s/io/platform.hpp>
 #include <l2s/io/policy.hpp>
+#include <l2s/io/strict_reader.hpp>
 #include <l2s/io/trace.hpp>
 #include <l2s/io/workload.hpp>

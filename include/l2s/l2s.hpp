@@ -6,6 +6,7 @@
 #include <l2s/bo.hpp>
 #include <l2s/concepts.hpp>
 #include <l2s/core.hpp>
+#include <l2s/dvfs.hpp>
 #include <l2s/gp.hpp>
 #include <l2s/kernel.hpp>
 #include <l2s/learn.hpp>

@@ -4,6 +4,7 @@
 #include <l2s/policy/any_policy.hpp>
 #include <l2s/policy/cart_tree.hpp>
 #include <l2s/policy/concepts.hpp>
+#include <l2s/policy/feature_map.hpp>
 #include <l2s/policy/feature_set.hpp>
 #include <l2s/policy/features.hpp>
 #include <l2s/policy/fixed_level.hpp>

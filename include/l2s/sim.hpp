@@ -3,12 +3,15 @@
 #pragma once
 #include <l2s/dvfs/concepts.hpp>
 #include <l2s/dvfs/observation.hpp>
+#include <l2s/sim/concepts.hpp>
 #include <l2s/sim/cpufreq_governors.hpp>
 #include <l2s/sim/dtm.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/governor_policy.hpp>
+#include <l2s/sim/governors.hpp>
 #include <l2s/sim/identification.hpp>
 #include <l2s/sim/lookahead_model.hpp>
+#include <l2s/sim/observation.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/power_fit.hpp>
 #include <l2s/sim/profiler.hpp>
