@@ -59,10 +59,13 @@ void check_kernel(const K& k) {
     vec theta = g.params();
     theta.array() += 0.1;
     // the counter sees Eigen's allocations: a new model's first fit allocates its factor
-    CHECK(large_allocations(n, [&] {
-              gp::exact_gp<K> h(k);
-              h.fit(X1, y1);
-          }) > 0);
+    if constexpr (test::malloc_counting)
+        CHECK(large_allocations(n, [&] {
+                  gp::exact_gp<K> h(k);
+                  h.fit(X1, y1);
+              }) > 0);
+    else
+        MESSAGE("malloc is not counted under this sanitizer: the allocation checks pass trivially");
     // warm-up: every path once at this n
     g.fit(X1, y1);
     g.set_params(theta);
