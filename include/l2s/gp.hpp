@@ -4,6 +4,7 @@
 #include <l2s/gp/concepts.hpp>
 #include <l2s/gp/exact_gp.hpp>
 #include <l2s/gp/hyperopt.hpp>
+#include <l2s/gp/likelihood.hpp>
 #include <l2s/gp/workspace.hpp>
 #include <l2s/kernel.hpp>
 #include <l2s/mean.hpp>

@@ -5,6 +5,7 @@
 #include <l2s/dvfs/observation.hpp>
 #include <l2s/sim/concepts.hpp>
 #include <l2s/sim/cpufreq_governors.hpp>
+#include <l2s/sim/cpufreq_policy.hpp>
 #include <l2s/sim/dtm.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/governor_policy.hpp>

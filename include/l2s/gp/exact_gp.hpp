@@ -12,14 +12,14 @@
 // Storage is reused: fit and set_params factorise in place into a second factor buffer that is swapped in on
 // success (the strong guarantee without a copy), and the const paths take their scratch from a workspace
 // (l2s/gp/workspace.hpp), so calls at a size the model has reached allocate no n × n matrix.
-// Hyperparameter learning is l2s/gp/hyperopt.hpp; the threaded split of predict_parallel l2s/detail/parallel.hpp.
+// The marginal likelihood is l2s/gp/likelihood.hpp, hyperparameter learning l2s/gp/hyperopt.hpp, the threaded
+// split of predict_parallel l2s/detail/parallel.hpp.
 #pragma once
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <limits>
-#include <numbers>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +32,7 @@
 #include <l2s/gp/concepts.hpp>
 #include <l2s/gp/detail/cholesky.hpp>
 #include <l2s/gp/hyperopt.hpp>
+#include <l2s/gp/likelihood.hpp>
 #include <l2s/gp/workspace.hpp>
 #include <l2s/kernel/concepts.hpp>
 #include <l2s/kernel/stationary.hpp>
@@ -64,12 +65,6 @@ struct exact_gp_config {
 struct loo_prediction {
     vec mean;
     vec variance;
-};
-
-/// Log marginal likelihood and its gradient with respect to θ_gp.
-struct lml_value {
-    double value = 0.0;
-    vec gradient;
 };
 
 /// Exact GP regression.  K models l2s::Kernel (DifferentiableKernel for likelihood gradients and
@@ -314,7 +309,7 @@ public:
         require_ready("l2s::gp::exact_gp::log_marginal_likelihood_gradient");
         auto A = ws.matrix(1, n_, n_);
         A.template triangularView<Eigen::Lower>() = L_.topLeftCorner(n_, n_);
-        return likelihood_gradient(kernel_, log_noise_, A, alpha_.head(n_), ws);
+        return lml_gradient_from_factor(kernel_, log_noise_, X_.leftCols(n_), A, alpha_.head(n_), ws);
     }
 
     /// θ_gp = (kernel θ, log σ_n²).
@@ -356,9 +351,6 @@ public:
     [[nodiscard]] lml_value evaluate_log_marginal_likelihood(const vec& theta) const
         requires DifferentiableKernel<K>
     {
-        constexpr const char* who = "l2s::gp::exact_gp::evaluate_log_marginal_likelihood";
-        require_ready(who);
-        require_size(who, "theta", theta.size(), static_cast<Eigen::Index>(num_params()));
         return scratch_.with([&](workspace& ws) { return evaluate_log_marginal_likelihood(theta, ws); });
     }
     /// As above, with the n × n scratch in the caller's workspace.
@@ -371,7 +363,7 @@ public:
         K k = kernel_;
         k.set_params(theta.head(theta.size() - 1));
         std::vector<numerical_event> ev;
-        return likelihood_at(k, theta(theta.size() - 1), who, ev, ws);
+        return evaluate_lml(k, theta(theta.size() - 1), X_.leftCols(n_), z_.head(n_), cfg_.jitter_ladder, who, ev, ws);
     }
 
     /// Hyperparameter learning: forwards to gp::learn_hyperparameters(*this, rng, hc, obs...)
@@ -474,10 +466,8 @@ private:
         const Eigen::Index n = X.cols();
         if (spare_.m.rows() != cap || spare_.m.cols() != cap) spare_.m.resize(cap, cap);
         if (spare_diag_.size() < n) spare_diag_.resize(cap);
-        auto A = spare_.m.topLeftCorner(n, n);
-        gram_into(k, X, A);
-        A.diagonal().array() += std::exp(log_noise);
-        return detail::cholesky_in_place_with_ladder(A, spare_diag_, cfg_.jitter_ladder, who, ev);
+        return factorise_covariance(k, X, log_noise, spare_.m.topLeftCorner(n, n), spare_diag_.head(n), cfg_.jitter_ladder,
+                                    who, ev);
     }
 
     /// z = standardised residuals, α = K_y⁻¹ z, cached log marginal likelihood.
@@ -508,8 +498,7 @@ private:
         a = z_.head(n_);
         factor().solveInPlace(a);
         factor_transpose().solveInPlace(a);
-        lml_ = -0.5 * z_.head(n_).dot(a) - L_.topLeftCorner(n_, n_).diagonal().array().log().sum() -
-               0.5 * static_cast<double>(n_) * std::log(2.0 * std::numbers::pi);
+        lml_ = lml_from_factor(L_.topLeftCorner(n_, n_), z_.head(n_), a);
     }
 
     [[nodiscard]] vec latent_mean(const mat& Z, const Eigen::Ref<const mat>& Ks) const {
@@ -591,37 +580,6 @@ private:
             for (Eigen::Index r = j; r < m; ++r) L_(i + r, i + j) = L_(i + 1 + r, i + 1 + j);
         detail::cholesky_rank_one_update(L_.block(i, i, m, m), l32);
         --n_;
-    }
-
-    /// LML and gradient for kernel k and log σ_n² on the current data (no state change; scratch in ws).
-    [[nodiscard]] lml_value likelihood_at(const K& k, double log_noise, const char* who,
-                                          std::vector<numerical_event>& ev, workspace& ws) const {
-        auto A = ws.matrix(1, n_, n_);
-        gram_into(k, X_.leftCols(n_), A);
-        A.diagonal().array() += std::exp(log_noise);
-        detail::cholesky_in_place_with_ladder(A, ws.matrix(2, n_, 1).col(0), cfg_.jitter_ladder, who, ev);
-        vec a = z_.head(n_);
-        A.template triangularView<Eigen::Lower>().solveInPlace(a);
-        A.transpose().template triangularView<Eigen::Upper>().solveInPlace(a);
-        lml_value v;
-        v.value = -0.5 * z_.head(n_).dot(a) - A.diagonal().array().log().sum() -
-                  0.5 * static_cast<double>(n_) * std::log(2.0 * std::numbers::pi);
-        v.gradient = likelihood_gradient(k, log_noise, A, a, ws);
-        return v;
-    }
-
-    /// From the factor L in A's lower triangle (A is overwritten with W = ααᵀ − K_y⁻¹): the fused kernel
-    /// sums with the n × n scratch of ws.
-    [[nodiscard]] vec likelihood_gradient(const K& k, double log_noise, Eigen::Ref<mat> A,
-                                          const Eigen::Ref<const vec>& a, workspace& ws) const {
-        const Eigen::Index n = A.rows();
-        detail::inverse_from_cholesky_in_place(A, ws.matrix(3, n, 64));
-        A = -A;
-        A.noalias() += a * a.transpose();
-        const vec gk = gram_gradient_dot(k, X_.leftCols(n_), A, ws.matrix(2, n, n));
-        vec g(gk.size() + 1);
-        g << 0.5 * gk, 0.5 * std::exp(log_noise) * A.trace();
-        return g;
     }
 };
 
