@@ -231,7 +231,7 @@ void BM_hyperparameter_fit(benchmark::State& s) {
 
 BENCHMARK(BM_fit)->Arg(100)->Arg(500)->Arg(1000)->Arg(2000)->Unit(benchmark::kMicrosecond);
 // n = 3000: the factor's lower half (36 MB) no longer fits the 32 MB L3 of the reference machine, so the
-// per-point loop streams it from memory (docs/performance.md#gp).
+// per-point loop streams it from memory (docs/results/performance.md#gp).
 BENCHMARK(BM_predict_batch)->Arg(100)->Arg(500)->Arg(1000)->Arg(2000)->Arg(3000)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_predict_parallel)->ArgsProduct({{100, 500, 1000}, {1, 2}})->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_predict_mean_only)->Arg(100)->Arg(500)->Arg(1000)->Unit(benchmark::kMicrosecond);

@@ -6,7 +6,8 @@ function(_l2s_list out)
   if(NOT r EQUAL 0)
     message(FATAL_ERROR "l2s_discover_tests: '${EXE} --list-test-cases' failed (${r}):\n${o}")
   endif()
-  string(REPLACE ";" "\\;" o "${o}")
+  # a ';' in a case name would split the CMake list: carry it as a placeholder (restored below)
+  string(REPLACE ";" "<l2s-semicolon>" o "${o}")
   string(REPLACE "\n" ";" lines "${o}")
   set(names "")
   foreach(line IN LISTS lines)
@@ -30,13 +31,18 @@ foreach(name IN LISTS all)
       list(APPEND labels ${suite})
     endif()
   endforeach()
-  # doctest splits --test-case filters at commas: escape them.
+  # doctest splits --test-case filters at commas: escape them; a ';' is matched by the wildcard '?'
+  # (ctest test names show it as ',').
   string(REPLACE "," "\\\\," filter "${name}")
-  string(REPLACE "\"" "\\\"" qname "${PREFIX}${name}")
+  string(REPLACE "<l2s-semicolon>" "?" filter "${filter}")
+  string(REPLACE "<l2s-semicolon>" "," shown "${name}")
+  string(REPLACE "\"" "\\\"" qname "${PREFIX}${shown}")
   string(REPLACE "\"" "\\\"" qfilter "${filter}")
   string(APPEND script "add_test(\"${qname}\" \"${EXE}\" \"--test-case=${qfilter}\")\n")
   # Exit code 77: the case skipped for missing data (tests/support/data.hpp), reported as Skipped.
-  string(APPEND script "set_tests_properties(\"${qname}\" PROPERTIES WORKING_DIRECTORY \"${WORKDIR}\" SKIP_RETURN_CODE 77")
+  # A filter that selects no case would pass silently: doctest's summary with 0 cases fails the test.
+  string(APPEND script "set_tests_properties(\"${qname}\" PROPERTIES WORKING_DIRECTORY \"${WORKDIR}\" SKIP_RETURN_CODE 77"
+                       " FAIL_REGULAR_EXPRESSION \"test cases: +0 [|]\"")
   if(ENV)
     string(APPEND script " ENVIRONMENT \"${ENV}\"")
   endif()

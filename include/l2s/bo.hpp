@@ -6,3 +6,4 @@
 #include <l2s/bo/observers.hpp>
 #include <l2s/bo/optimizer.hpp>
 #include <l2s/bo/optimizer_state.hpp>
+#include <l2s/bo/run.hpp>

@@ -216,6 +216,7 @@ TEST_CASE("feature sets: io round trips keep the set; a count that contradicts t
     q.probabilities(o, b);
     CHECK(a == b);
     auto j = nlohmann::json::parse(text);
+    j.erase("digest");  // hand-edited documents below carry no digest, so they reach the schema checks
     auto j2 = j;
     j2["layout"]["num_features"] = 32;
     CHECK_THROWS_WITH_AS((void)io::load_policy<policy::softmax_linear<double>>(j2.dump()),
@@ -228,5 +229,6 @@ TEST_CASE("feature sets: io round trips keep the set; a count that contradicts t
     auto jo = nlohmann::json::parse(io::save_policy(old));
     jo["layout"]["feature_map"].erase("set");
     jo["layout"]["feature_map"].erase("slow_ewma_alpha");
+    jo.erase("digest");  // files from before feature sets had no digest either
     CHECK(io::load_policy<policy::softmax_linear<double>>(jo.dump()).layout().features.set() == feature_set::standard);
 }

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: MIT
-// l2s/bo/optimizer.hpp: the ask/tell Bayesian-optimisation driver and run() (config and state:
-// l2s/bo/optimizer_state.hpp).
+// l2s/bo/optimizer.hpp: the ask/tell Bayesian-optimisation driver (config and state: l2s/bo/optimizer_state.hpp;
+// the evaluation loop run(): l2s/bo/run.hpp).
 #pragma once
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -20,6 +19,7 @@
 #include <l2s/bo/design.hpp>
 #include <l2s/bo/observers.hpp>
 #include <l2s/bo/optimizer_state.hpp>
+#include <l2s/bo/run.hpp>
 #include <l2s/core/checks.hpp>
 #include <l2s/core/concepts.hpp>
 #include <l2s/core/error.hpp>
@@ -46,7 +46,6 @@ template <class A, class M> concept constrained_scoring = requires(const A& a, c
                                                                    const acquisition::context& ctx) {
     { a(m, c, X, ctx) } -> std::convertible_to<vec>;
 };
-template <class M> concept has_last_events = requires(const M& m) { m.last_events(); };
 }  // namespace detail
 
 /// Ask/tell Bayesian optimisation: an initial design, then points maximising the acquisition on the surrogate
@@ -108,6 +107,11 @@ public:
     /// Best feasible value (raw units); throws not_ready when there is none.
     [[nodiscard]] double best_value() const { return y_(require_best("best_value")); }
 
+    /// Whether the next ask() returns an initial-design point.
+    [[nodiscard]] bool in_design_phase() const {
+        return design_next_ < cfg_.initial_points &&
+               static_cast<std::size_t>(y_.size() + pending_.cols()) < cfg_.initial_points;
+    }
     /// The serialisable state.
     [[nodiscard]] optimizer_state state() const {
         optimizer_state s{cfg_, X_, y_, G_, pending_, design_, design_next_, learned_at_, vec(), {}};
@@ -249,69 +253,11 @@ public:
 
     // ---- run ----
 
-    /// Evaluates `objective(x)` budget times (ask, evaluate, tell). The objective returns a double, or, with
-    /// constraints, anything with members `value` (double) and `constraints` (vec). Observers get on_start,
-    /// on_evaluation(const evaluation&), on_numerical_event (from the models), on_iteration(const iteration&)
-    /// (may return control::stop) and on_finish.
+    /// Evaluates `objective(x)` up to budget times (ask, evaluate, tell, observers, early stops): forwards to
+    /// bo::run(*this, objective, budget, rng, obs...) (l2s/bo/run.hpp).
     template <class F, class Rng, class... Obs>
     run_result run(F&& objective, std::size_t budget, Rng& rng, Obs&... obs) {
-        constexpr bool observed = sizeof...(Obs) > 0;
-        if constexpr (observed)
-            (void)notify_each([](auto& o) { if constexpr (requires { o.on_start(); }) o.on_start(); }, obs...);
-        run_result r;
-        std::size_t since_improvement = 0;
-        double best_u = -std::numeric_limits<double>::infinity();
-        for (std::size_t i = 0; i < budget; ++i) {
-            const bool from_design = in_design_phase();
-            const vec x = ask(rng);
-            vec g;
-            double y = 0.0;
-            const auto out = objective(x);
-            if constexpr (std::is_convertible_v<decltype(out), double>) {
-                y = static_cast<double>(out);
-            } else {
-                y = out.value;
-                g = out.constraints;
-            }
-            tell(x, y, g);
-            if constexpr (observed && detail::has_last_events<M>)
-                for (const auto& e : model_.last_events()) notify(e, obs...);
-            ++r.evaluations;
-            const Eigen::Index b = best_index();
-            const double best = b >= 0 ? y_(b) : (cfg_.goal == sense::minimize ? 1.0 : -1.0) * std::numeric_limits<double>::infinity();
-            control c = control::proceed;
-            if constexpr (observed) {
-                const evaluation ev{i, &x, y, &g, best, from_design};
-                (void)notify_each([&ev](auto& o) { if constexpr (requires { o.on_evaluation(ev); }) o.on_evaluation(ev); }, obs...);
-                const iteration it{r.evaluations, best};
-                c = notify_each([&it](auto& o) {
-                    if constexpr (requires { o.on_iteration(it); }) return o.on_iteration(it);
-                }, obs...);
-            } else {
-                (void)from_design;
-            }
-            if (b >= 0 && utility(best) > best_u) {
-                best_u = utility(best);
-                since_improvement = 0;
-            } else {
-                ++since_improvement;
-            }
-            const bool target_hit = b >= 0 && !std::isnan(cfg_.target_value) && utility(best) >= utility(cfg_.target_value);
-            const bool patience_out = cfg_.patience > 0 && since_improvement >= cfg_.patience;
-            if (c == control::stop || target_hit || patience_out) {
-                r.stopped_early = i + 1 < budget;
-                break;
-            }
-        }
-        if (const Eigen::Index b = best_index(); b >= 0) {
-            r.best_x = X_.col(b);
-            r.best_value = y_(b);
-        } else {
-            r.best_value = std::numeric_limits<double>::quiet_NaN();
-        }
-        if constexpr (observed)
-            (void)notify_each([](auto& o) { if constexpr (requires { o.on_finish(); }) o.on_finish(); }, obs...);
-        return r;
+        return bo::run(*this, std::forward<F>(objective), budget, rng, obs...);
     }
 
 private:
@@ -321,10 +267,6 @@ private:
         const Eigen::Index b = best_index();
         if (b < 0) throw not_ready(std::string("l2s::bo::optimizer::") + what + ": no feasible observation yet");
         return b;
-    }
-    [[nodiscard]] bool in_design_phase() const {
-        return design_next_ < cfg_.initial_points &&
-               static_cast<std::size_t>(y_.size() + pending_.cols()) < cfg_.initial_points;
     }
     [[nodiscard]] vec to_model(const vec& x) const {
         if constexpr (detail::unit_normalisable<S>) {
@@ -395,13 +337,11 @@ private:
         c.iteration = static_cast<std::size_t>(y_.size() + pending_.cols()) + 1;
         c.dim = dim();
         if constexpr (FiniteSpace<S>) c.num_candidates = static_cast<std::uint64_t>(space_.size());
-        vec u(y_.size());
-        for (Eigen::Index j = 0; j < y_.size(); ++j) u(j) = utility(y_(j));
         if (cfg_.noisy_objective && model.size() > 0 && y_.size() > 0) {
             const vec mu = model.predict(to_model(X_)).mean;
             c.incumbent = acquisition::feasible_incumbent(mu.head(y_.size()), G_);
         } else {
-            c.incumbent = acquisition::feasible_incumbent(u, G_);
+            c.incumbent = acquisition::feasible_incumbent(utilities(), G_);
         }
         return c;
     }

@@ -112,7 +112,7 @@ void cholesky_rank_one_update(Block&& L, vec& x) {
 /// Solves L X = B in place for a lower-triangular L (n × n) and any number of right-hand sides, by
 /// recursive halving: X₁ = L₁₁⁻¹ B₁, B₂ −= L₂₁ X₁ (one GEMM), X₂ = L₂₂⁻¹ B₂, down to blocks of at most
 /// `leaf` rows solved by Eigen's triangular solver. Nearly all n²m flops then run in Eigen's GEMM kernel,
-/// which is faster than its blocked TRSM (docs/performance.md#gp). One right-hand side is a vector solve
+/// which is faster than its blocked TRSM (docs/results/performance.md#gp). One right-hand side is a vector solve
 /// (TRSV), which reads the factor once.
 inline void lower_solve_in_place(const Eigen::Ref<const mat>& L, Eigen::Ref<mat> B, Eigen::Index leaf = 64) {
     const Eigen::Index n = L.rows();
