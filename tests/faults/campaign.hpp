@@ -362,4 +362,31 @@ struct subjects {
     subjects& operator=(const subjects&) = delete;
 };
 
+/// Outcome counts of one campaign: per kind, per fault type.
+using campaign_result = std::vector<std::pair<std::string, std::map<std::string, tally>>>;
+
+/// Runs plan p over every subject of S. With `assert_clean`, checks per kind and fault type that no injection
+/// was a silent corruption and that each ended in exactly one outcome; otherwise keeps the counts only (the
+/// baseline without digests).
+inline campaign_result run_campaign(const subjects& S, const plan& p, bool assert_clean) {
+    campaign_result all;
+    for (const auto& [s, indent] : S.all) {
+        std::map<std::string, tally> r;
+        run(s, p, indent, r);
+        for (auto& [fault, t] : r) {
+            if (assert_clean) {
+                CAPTURE(s.kind);
+                CAPTURE(fault);
+                INFO((t.examples.empty() ? std::string() : t.examples.front()));
+                CHECK(t.silent == 0);
+                CHECK(t.injections == t.detected + t.benign + t.silent);
+            } else {
+                t.examples.clear();
+            }
+        }
+        all.push_back({s.kind, std::move(r)});
+    }
+    return all;
+}
+
 }  // namespace l2s::test::faults

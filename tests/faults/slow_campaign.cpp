@@ -9,35 +9,16 @@ using namespace l2s;
 using namespace l2s::test::faults;
 
 TEST_CASE("faults: long campaign, every position of every fault type, zero silent corruptions") {
-    subjects S;
-    std::vector<std::pair<std::string, std::map<std::string, tally>>> all;
-    const plan p{.bit_flips = 0, .deletions = 0, .truncation_step = 1, .swaps = 0};
-    for (const auto& [s, indent] : S.all) {
-        std::map<std::string, tally> r;
-        run(s, p, indent, r);
-        for (const auto& [fault, t] : r) {
-            CAPTURE(s.kind);
-            CAPTURE(fault);
-            INFO((t.examples.empty() ? std::string() : t.examples.front()));
-            CHECK(t.silent == 0);
-        }
-        all.push_back({s.kind, std::move(r)});
-    }
+    const subjects S;
+    const auto all = run_campaign(S, {.bit_flips = 0, .deletions = 0, .truncation_step = 1, .swaps = 0}, true);
     CHECK(report(all, "fault-injection campaign, long form (tests/faults/slow_campaign.cpp, every position)") == 0);
 }
 
 TEST_CASE("faults: baseline, the same campaign on the documents without their digest (reported, not asserted)") {
     // What the loaders' other checks (JSON syntax, schema, shapes, validation) catch on their own: the silent
     // corruptions counted here are the ones the digest turns into detections.
-    subjects S(false);
-    std::vector<std::pair<std::string, std::map<std::string, tally>>> all;
-    const plan p{.bit_flips = 0, .deletions = 0, .truncation_step = 1, .swaps = 0};
-    for (const auto& [s, indent] : S.all) {
-        std::map<std::string, tally> r;
-        run(s, p, indent, r);
-        for (auto& [fault, t] : r) t.examples.clear();
-        all.push_back({s.kind, std::move(r)});
-    }
+    const subjects S(false);
+    const auto all = run_campaign(S, {.bit_flips = 0, .deletions = 0, .truncation_step = 1, .swaps = 0}, false);
     const std::size_t silent = report(all, "baseline: documents without a digest, every position");
     MESSAGE("without digests: " << silent << " silent corruptions");
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <vector>
 
 #include <fcntl.h>     // open
@@ -62,22 +63,22 @@ inline void read_into(const std::filesystem::path& p, std::string& buf, std::str
     return s.substr(b, e - b + 1);
 }
 
-/// The unsigned integer that is the whole (trimmed) text, or io_error naming the file.
-[[nodiscard]] inline std::uint64_t parse_uint(std::string_view text, const std::filesystem::path& p, std::string_view who) {
+/// The integer (of type T) that is the whole (trimmed) text, or io_error naming the file.
+template <class T>
+[[nodiscard]] T parse_integer(std::string_view text, const std::filesystem::path& p, std::string_view who) {
     const std::string_view t = trim(text);
-    std::uint64_t v = 0;
+    T v = 0;
     const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
     if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size())
-        throw io_error(std::string(who) + ": not an unsigned integer in " + p.string() + ": '" + std::string(t) + "'");
+        throw io_error(std::string(who) + ": not " + (std::is_signed_v<T> ? "an integer" : "an unsigned integer") +
+                       " in " + p.string() + ": '" + std::string(t) + "'");
     return v;
 }
+[[nodiscard]] inline std::uint64_t parse_uint(std::string_view text, const std::filesystem::path& p, std::string_view who) {
+    return parse_integer<std::uint64_t>(text, p, who);
+}
 [[nodiscard]] inline std::int64_t parse_int(std::string_view text, const std::filesystem::path& p, std::string_view who) {
-    const std::string_view t = trim(text);
-    std::int64_t v = 0;
-    const auto r = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (t.empty() || r.ec != std::errc() || r.ptr != t.data() + t.size())
-        throw io_error(std::string(who) + ": not an integer in " + p.string() + ": '" + std::string(t) + "'");
-    return v;
+    return parse_integer<std::int64_t>(text, p, who);
 }
 
 /// Reads one unsigned integer file, reusing buf.
