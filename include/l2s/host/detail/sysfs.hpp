@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <new>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -23,31 +24,37 @@
 
 namespace l2s::host::detail {
 
+/// Reads fd from offset 0 to its end into buf (its capacity reused; pread, so a procfs/sysfs file kept
+/// open is regenerated). Returns 0, or the errno of a failed read (buf then holds what was read before it).
+[[nodiscard]] inline int pread_all(int fd, std::string& buf) noexcept {
+    buf.clear();
+    try {
+        if (buf.capacity() < 4096) buf.reserve(4096);
+        for (;;) {
+            if (buf.size() == buf.capacity()) buf.reserve(2 * buf.capacity());
+            const std::size_t old = buf.size();
+            buf.resize(buf.capacity());
+            const ssize_t n = ::pread(fd, buf.data() + old, buf.size() - old, static_cast<off_t>(old));
+            if (n < 0) {
+                const int e = errno;
+                buf.resize(old);
+                return e;
+            }
+            buf.resize(old + static_cast<std::size_t>(n));
+            if (n == 0) return 0;
+        }
+    } catch (const std::bad_alloc&) {
+        return ENOMEM;
+    }
+}
+
 /// Reads the whole file into buf (its capacity is reused). Throws io_error "<who>: cannot read <path>: <reason>"
 /// for a missing file, a folder in place of the file, or a permission error.
 inline void read_into(const std::filesystem::path& p, std::string& buf, std::string_view who) {
     const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        const int e = errno;
-        throw io_error(std::string(who) + ": cannot read " + p.string() + ": " + std::strerror(e));
-    }
-    buf.clear();
-    if (buf.capacity() < 4096) buf.reserve(4096);
-    for (;;) {
-        if (buf.size() == buf.capacity()) buf.reserve(2 * buf.capacity());
-        const std::size_t old = buf.size();
-        buf.resize(buf.capacity());
-        const ssize_t n = ::read(fd, buf.data() + old, buf.size() - old);
-        if (n < 0) {
-            const int e = errno;
-            buf.resize(old);
-            ::close(fd);
-            throw io_error(std::string(who) + ": cannot read " + p.string() + ": " + std::strerror(e));
-        }
-        buf.resize(old + static_cast<std::size_t>(n));
-        if (n == 0) break;
-    }
-    ::close(fd);
+    const int e = fd < 0 ? errno : pread_all(fd, buf);
+    if (fd >= 0) ::close(fd);
+    if (e != 0) throw io_error(std::string(who) + ": cannot read " + p.string() + ": " + std::strerror(e));
 }
 
 [[nodiscard]] inline std::string read_text(const std::filesystem::path& p, std::string_view who) {
@@ -138,21 +145,7 @@ public:
     /// The whole file into buf (its capacity reused).
     void read(std::string& buf, std::string_view who) {
         open(O_RDONLY, who, "read");
-        buf.clear();
-        if (buf.capacity() < 4096) buf.reserve(4096);
-        for (;;) {
-            if (buf.size() == buf.capacity()) buf.reserve(2 * buf.capacity());
-            const std::size_t old = buf.size();
-            buf.resize(buf.capacity());
-            const ssize_t n = ::pread(fd_, buf.data() + old, buf.size() - old, static_cast<off_t>(old));
-            if (n < 0) {
-                const int e = errno;
-                buf.resize(old);
-                fail(who, "read", e);
-            }
-            buf.resize(old + static_cast<std::size_t>(n));
-            if (n == 0) break;
-        }
+        if (const int e = pread_all(fd_, buf); e != 0) fail(who, "read", e);
     }
     [[nodiscard]] std::uint64_t read_uint(std::string& buf, std::string_view who) {
         read(buf, who);
