@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <l2s/core/error.hpp>
+#include <l2s/sim/thermal_fit.hpp>
 
 namespace l2s::io {
 
@@ -284,6 +285,31 @@ struct armpm_run {
         out.push_back(std::move(part));
     }
     return out;
+}
+
+/// Execution r of table t as a thermal trace (sim::fit_thermal_model): times from the first timestamp, the
+/// temperature column, and as the power over [t_i, t_{i+1}) the rail power logged at t_{i+1} (the sensor's
+/// mean over the window that ends at its timestamp; the last row repeats). Throws io_error without a
+/// temperature column or with a non-numeric cell, invalid_argument if r is not from t.
+[[nodiscard]] inline sim::thermal_trace armpm_thermal_trace(const armpm_table& t, const armpm_run& r, std::size_t group = 0,
+                                                            const armpm_columns_config& names = {}) {
+    const std::string who = "l2s::io::armpm_thermal_trace: " + t.source;
+    if (r.rows == 0 || r.first_row + r.rows > t.num_rows()) throw invalid_argument(who + ": the execution is not from this table");
+    const auto& ts = t.column(names.timestamp);
+    const auto& p = t.column(names.power_suffix, true);
+    const auto& temp = t.column(names.temperature_suffix, true);
+    sim::thermal_trace tr;
+    tr.group = group;
+    const std::size_t b = r.first_row, e = r.first_row + r.rows;
+    for (std::size_t i = b; i < e; ++i) {
+        const double pw = p[std::min(i + 1, e - 1)];
+        if (!std::isfinite(ts[i]) || !std::isfinite(pw) || !std::isfinite(temp[i]))
+            throw io_error(who + ": non-numeric timestamp, power or temperature at data row " + std::to_string(i + 1));
+        tr.time_s.push_back((ts[i] - ts[b]) * 1e-9);
+        tr.power_w.push_back(pw);
+        tr.temp_c.push_back(temp[i]);
+    }
+    return tr;
 }
 
 }  // namespace l2s::io
