@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <numeric>
 #include <random>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -161,29 +161,15 @@ TEST_CASE("thermal_fit: the simulator with the network's ladder has the network'
 TEST_CASE("thermal_fit: fitted on the ARMPM training programs, it predicts the held-out programs' die temperature") {
     const auto dir = l2s::test::data_dir("L2S_ARMPM_DIR", "data/armpm");
     if (!dir) return;
-    // the measurement's own train/test split (PARSEC_split.data: train column first)
-    std::set<std::string> train;
-    {
-        std::ifstream in(*dir / "PARSEC_split.data");
-        REQUIRE_MESSAGE(in.good(), "no PARSEC_split.data in " << dir->string());
-        std::string line;
-        std::getline(in, line);
-        while (std::getline(in, line))
-            if (const auto tab = line.find('\t'); tab != 0 && !line.empty()) train.insert(line.substr(0, tab));
-    }
-    REQUIRE(!train.empty());
-    // one group (ambient) per session: each file's run 1 and run 2; the el1/el2 files only (the merged files
+    // the measurement's own train/test split; one ambient per session (the el1/el2 files: the merged files
     // average two sessions)
+    const auto split = l2s::io::read_armpm_split(*dir / "PARSEC_split.data");
+    std::vector<l2s::io::armpm_table> sessions;
+    for (auto& t : l2s::io::read_armpm_folder(*dir))
+        if (t.source.find("_el") != std::string::npos) sessions.push_back(std::move(t));
     std::vector<thermal_trace> fit_on, held_out;
-    std::size_t sessions = 0;
-    for (const auto& t : l2s::io::read_armpm_folder(*dir)) {
-        if (t.source.find("_el") == std::string::npos || !t.has("Temperature(C)", true)) continue;
-        for (const auto& r : l2s::io::armpm_runs(t)) {
-            auto tr = l2s::io::armpm_thermal_trace(t, r, sessions + static_cast<std::size_t>(r.run - 1));
-            (train.count(r.benchmark) ? fit_on : held_out).push_back(std::move(tr));
-        }
-        sessions += 2;
-    }
+    for (auto& x : l2s::io::armpm_thermal_traces(sessions))
+        (split.is_train(x.benchmark) ? fit_on : held_out).push_back(std::move(x.trace));
     REQUIRE(!fit_on.empty());
     REQUIRE(!held_out.empty());
     const auto fit = l2s::sim::fit_thermal_model(fit_on);
@@ -207,4 +193,13 @@ TEST_CASE("thermal_fit: fitted on the ARMPM training programs, it predicts the h
                                                     << " J/K; package R " << l.package_r_k_per_w << " K/W, C "
                                                     << l.package_c_j_per_k << " J/K; ambients (°C):");
     for (double a : fit.ambient_c) MESSAGE(a);
+    // the built-in board carries these numbers (its sources say so): guard them
+    const auto xu3 = l2s::sim::odroid_xu3();
+    CHECK(xu3.islands[1].r_th_k_per_w == doctest::Approx(l.island_r_k_per_w).epsilon(2e-3));
+    CHECK(xu3.islands[1].c_th_j_per_k == doctest::Approx(l.island_c_j_per_k).epsilon(2e-3));
+    CHECK(xu3.thermal.package_r_k_per_w == doctest::Approx(l.package_r_k_per_w).epsilon(2e-3));
+    CHECK(xu3.thermal.package_c_j_per_k == doctest::Approx(l.package_c_j_per_k).epsilon(2e-3));
+    const double mean_ambient =
+        std::accumulate(fit.ambient_c.begin(), fit.ambient_c.end(), 0.0) / static_cast<double>(fit.ambient_c.size());
+    CHECK(xu3.thermal.ambient_c == doctest::Approx(mean_ambient).epsilon(1e-3));
 }

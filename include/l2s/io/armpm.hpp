@@ -312,4 +312,57 @@ struct armpm_run {
     return tr;
 }
 
+/// One execution's thermal trace with its benchmark name.
+struct armpm_thermal_execution {
+    std::string benchmark;
+    sim::thermal_trace trace;
+};
+
+/// The thermal traces of every execution of the tables with a temperature column, one ambient group per
+/// (table, run number) in order: a session of measurements. Pass only tables of single sessions (in the shared
+/// folder the `_el1`/`_el2` files; the merged files average two sessions).
+[[nodiscard]] inline std::vector<armpm_thermal_execution> armpm_thermal_traces(const std::vector<armpm_table>& tables,
+                                                                              const armpm_columns_config& names = {}) {
+    std::vector<armpm_thermal_execution> out;
+    std::size_t groups = 0;
+    for (const auto& t : tables) {
+        if (!t.has(names.temperature_suffix, true)) continue;
+        std::map<int, std::size_t> group_of_run;
+        for (const auto& r : armpm_runs(t, names)) {
+            const auto [it, fresh] = group_of_run.try_emplace(r.run, groups);
+            if (fresh) ++groups;
+            out.push_back({r.benchmark, armpm_thermal_trace(t, r, it->second, names)});
+        }
+    }
+    return out;
+}
+
+/// A train/test split of benchmarks (`PARSEC_split.data`: a header line starting with '#', then one
+/// "train<TAB>test" line per row, either cell possibly empty). Throws io_error if the file cannot be read or
+/// lists no benchmark.
+struct armpm_split {
+    std::vector<std::string> train, test;
+    [[nodiscard]] bool is_train(std::string_view b) const { return std::find(train.begin(), train.end(), b) != train.end(); }
+};
+[[nodiscard]] inline armpm_split read_armpm_split(const std::filesystem::path& file) {
+    const std::string who = "l2s::io::read_armpm_split: " + file.string();
+    std::ifstream in(file);
+    if (!in) throw io_error(who + ": cannot open");
+    armpm_split s;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty() || line.front() == '#') continue;
+        const auto cells = detail::split_fields(line, '\t');
+        auto keep = [](std::vector<std::string>& v, std::string c) {
+            const auto b = c.find_first_not_of(" \t"), e = c.find_last_not_of(" \t");
+            if (b != std::string::npos) v.push_back(c.substr(b, e - b + 1));
+        };
+        if (!cells.empty()) keep(s.train, cells[0]);
+        if (cells.size() > 1) keep(s.test, cells[1]);
+    }
+    if (s.train.empty() && s.test.empty()) throw io_error(who + ": lists no benchmark");
+    return s;
+}
+
 }  // namespace l2s::io
