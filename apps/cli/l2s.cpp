@@ -163,15 +163,18 @@ int cmd_search(const json& j, const std::string& out) {
 }
 
 /// Oracle sequences for apps; appends imitation data.
-learn::dataset oracle_data(const sim::platform& chip, const std::vector<std::string>& apps, std::size_t T,
+/// Oracle imitation data of apps[i] on chips[i] (one chip shape: the policy's).
+learn::dataset oracle_data(const std::vector<sim::platform>& chips, const std::vector<std::string>& apps, std::size_t T,
                            const search::objective& obj, std::size_t evaluations, std::uint64_t seed,
                            const policy::feature_map_config& features) {
-    const auto levels = chip.levels_per_island();
-    const policy::feature_map fm(chip.num_islands(), levels, features);
+    const auto levels = chips.front().levels_per_island();
+    const policy::feature_map fm(levels.size(), levels, features);
     learn::dataset d(levels, fm.num_features());
     rng_type rng(seed);
     for (std::size_t i = 0; i < apps.size(); ++i) {
-        sim::sequence_evaluator ev(chip, sim::parsec_workload(apps[i], chip.num_islands(), {.intervals = T, .seed = seed + 1000 * i}));
+        if (chips[i].levels_per_island() != levels)
+            throw invalid_config("l2s train: the platform gives " + apps[i] + " other islands or levels than " + apps[0]);
+        sim::sequence_evaluator ev(chips[i], sim::parsec_workload(apps[i], levels.size(), {.intervals = T, .seed = seed + 1000 * i}));
         const auto o = search::oracle({.obj = obj}).search(ev, vf_sequence{}, {.max_evaluations = evaluations}, rng);
         std::printf("oracle %-15s EDP %.4g (all-max %.4g), slowdown %+.2f%%\n", apps[i].c_str(), o.score.edp(),
                     o.reference.edp(), 100.0 * o.score.slowdown(o.reference.time_s));
@@ -199,7 +202,13 @@ int cmd_train(const json& j, const std::string& out) {
     search::objective obj;
     if (const auto* o = r.child("objective")) obj = studies::objective_from_json(*o, "train.objective");
     const auto* p = r.child("platform");
-    const sim::platform chip = p ? studies::platform_spec_from_json(*p, "train.platform") : sim::builtin_platform("sniper_manycore");
+    // one chip per program: a built-in name is built for each (article_4vfi sizes its islands per application)
+    std::vector<sim::platform> chips;
+    for (const auto& app : apps)
+        chips.push_back(p == nullptr      ? sim::builtin_platform("sniper_manycore")
+                        : p->is_string() ? sim::builtin_platform_for(p->get<std::string>(), app)
+                                         : studies::platform_spec_from_json(*p, "train.platform"));
+    if (chips.empty()) r.fail("train.applications", "must name at least one program");
     r.finish();
     std::vector<std::size_t> hidden{20, 20};
     if (hid) {
@@ -211,7 +220,7 @@ int cmd_train(const json& j, const std::string& out) {
         }
     }
     if (out.empty()) throw invalid_config("l2s train: --out policy.json is required");
-    const auto d = oracle_data(chip, apps, T, obj, evaluations, seed, features);
+    const auto d = oracle_data(chips, apps, T, obj, evaluations, seed, features);
     std::string text;
     double acc = 0.0;
     if (model == "softmax") {

@@ -329,3 +329,20 @@ TEST_CASE("simulator: evaluators on several threads share one simulator" * docte
     for (auto& t : th) t.join();
     CHECK(parallel == serial);
 }
+
+TEST_CASE("article_4vfi: 64 cores in 4 islands sized per program, one V/F table") {
+    CHECK(sim::article_4vfi_island_cores("dedup") == std::vector<std::size_t>{40, 16, 4, 4});
+    CHECK(sim::article_4vfi_island_cores("water_nsquared") == std::vector<std::size_t>{41, 15, 4, 4});
+    CHECK(sim::article_4vfi_island_cores("barnes") == std::vector<std::size_t>{22, 22, 16, 4});
+    for (const auto& program : sim::parsec_names()) {
+        const auto chip = sim::builtin_platform_for("article_4vfi", program);
+        CAPTURE(program);
+        CHECK(chip.num_cores() == 64);
+        CHECK(chip.num_islands() == 4);
+        CHECK(chip.levels_per_island() == std::vector<std::size_t>(4, 8));
+        for (std::size_t k = 0; k < 4; ++k) CHECK(chip.islands[k].cores == sim::article_4vfi_island_cores(program)[k]);
+    }
+    CHECK(sim::builtin_platform("article_4vfi").num_cores() == 64);
+    CHECK(sim::builtin_platform_for("sniper_manycore", "dedup").num_islands() == 16);  // other names ignore the program
+    CHECK_THROWS_AS((void)sim::builtin_platform_for("cray", "dedup"), invalid_config);
+}

@@ -44,6 +44,23 @@ TEST_CASE("leave_one_out: every policy runs; the oracle is feasible and best amo
     CHECK(r.unseen_fraction.size() == 10);
 }
 
+TEST_CASE("leave_one_out: the article's 4-VFI chip runs each program on the islands sized for it") {
+    auto c = small();
+    c.platform = "article_4vfi";
+    c.held_out = "dedup";
+    const auto r = studies::leave_one_out(c);
+    CHECK(r.islands == 4);
+    CHECK(r.levels == 8);
+    CHECK(r.island_cores == std::vector<std::size_t>{40, 16, 4, 4});  // the article's DEDUP sizes
+    CHECK(r.platform == "article_4vfi_40_16_4_4");
+    REQUIRE(r.runs.size() == 8);
+    CHECK(r.runs.back().slowdown <= 0.05 + 1e-9);
+    for (const auto& p : r.runs) CHECK(p.score.energy_j > 0.0);
+    // the held-out program's chip is the one the runs saw: 64 cores of power in every run
+    const auto j = studies::loo_result_to_json(r, false);
+    CHECK(j.at("island_cores") == nlohmann::json::array({40, 16, 4, 4}));
+}
+
 TEST_CASE("leave_one_out: the same config gives byte-identical results") {
     const auto a = studies::loo_result_to_json(studies::leave_one_out(small()), false).dump();
     const auto b = studies::loo_result_to_json(studies::leave_one_out(small()), false).dump();

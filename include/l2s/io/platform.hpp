@@ -62,7 +62,7 @@ inline sim::platform platform_from_json_unchecked(const nlohmann::json& j, const
     using detail::field;
     using detail::number;
     const std::string who = "l2s::io::platform_from_json";
-    detail::only_keys(j, {"digest", "schema", "name", "description", "sources", "islands", "instantiation", "chip", "thermal", "validation"},
+    detail::only_keys(j, {"digest", "schema", "name", "description", "sources", "islands", "instantiation", "chip", "thermal", "sensors", "validation"},
                       "platform");
     const auto& schema = field(j, "schema", "platform");
     if (!schema.is_string() || schema.get<std::string>() != "l2s-platform-v1")
@@ -197,6 +197,15 @@ inline sim::platform platform_from_json_unchecked(const nlohmann::json& j, const
             p.thermal.package_r_k_per_w = number(field(cv, "r_k_per_w", "thermal.package.convection"), "thermal.package.convection.r_k_per_w");
             p.thermal.package_c_j_per_k = number(field(cv, "c_j_per_k", "thermal.package.convection"), "thermal.package.convection.c_j_per_k");
         }
+    }
+    if (j.contains("sensors")) {  // optional: the board's sensors (absent: exact readings)
+        const auto& se = j.at("sensors");
+        detail::only_keys(se, {"power_window_s", "power_resolution_w", "temp_resolution_c", "sources"}, "sensors");
+        if (se.contains("power_window_s")) p.sensors.power_window_s = number(se.at("power_window_s"), "sensors.power_window_s");
+        if (se.contains("power_resolution_w"))
+            p.sensors.power_resolution_w = number(se.at("power_resolution_w"), "sensors.power_resolution_w");
+        if (se.contains("temp_resolution_c"))
+            p.sensors.temp_resolution_c = number(se.at("temp_resolution_c"), "sensors.temp_resolution_c");
     }
     p.thermal.grid_columns = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(p.islands.size()))));
     if (p.islands.size() <= 2) p.thermal.grid_columns = 0;

@@ -2,6 +2,7 @@
 // l2s/sim/dvfs_env.hpp: the simulator as an Environment (reset / step / observe), and rollouts of any
 // policy through it.  @see docs/sim.md#environment
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -53,9 +54,13 @@ public:
     const observation& reset(rng_type& rng) {
         noise_ = rng_type(rng());
         state_ = sim_->initial_state();
-        sequence_evaluator::initial_observation(*sim_, obs_);
+        // the observation before interval 0 (sequence_evaluator::initial_observation), and the true temperatures
+        // of that virtual interval for the peak (readings may be quantised)
+        sim_state probe = state_;
+        (void)sim_->step(probe, state_.level.data(), &obs_);
+        obs_.interval = 0;
         score_ = {};
-        score_.peak_temp_c = obs_.max_temp_c;
+        score_.peak_temp_c = *std::max_element(probe.temp_c.begin(), probe.temp_c.end());
         for (double t : state_.temp_c) score_.peak_temp_c = std::max(score_.peak_temp_c, t);
         return obs_;
     }

@@ -64,11 +64,27 @@ struct thermal_spec {
     std::size_t grid_columns = 0;           ///< islands on a grid of this many columns (0: a line)
 };
 
-/// A chip: islands, thermal package, memory bandwidth.
+/// What the chip's sensors report: the observation model between the chip and every policy (the simulator
+/// applies it to every observation unless sim_config::ideal_sensors). The default is exact readings every
+/// interval, which is what a simulator host reads (HotSniper's McPAT power and HotSpot temperatures per
+/// epoch); a board's rail sensors and thermal sensors are coarser. Attribute table: docs/sim.md#sensor_spec.
+struct sensor_spec {
+    double power_window_s = 0.0;      ///< rail sensors average power over windows of this length, and a reading
+                                      ///< is the last completed window's mean (0: the interval's own power)
+    double power_resolution_w = 0.0;  ///< readings are multiples of this (0: exact)
+    double temp_resolution_c = 0.0;   ///< temperature readings are multiples of this, rounded (0: exact)
+
+    [[nodiscard]] bool ideal() const noexcept {
+        return power_window_s == 0.0 && power_resolution_w == 0.0 && temp_resolution_c == 0.0;
+    }
+};
+
+/// A chip: islands, thermal package, sensors, memory bandwidth.
 struct platform {
     std::string name;
     std::vector<island_spec> islands;
     thermal_spec thermal{};
+    sensor_spec sensors{};
     double mem_bandwidth_accesses_per_s = 1.6e9;  ///< shared memory bandwidth (64-byte accesses per second)
 
     [[nodiscard]] std::size_t num_islands() const noexcept { return islands.size(); }
@@ -135,6 +151,13 @@ struct platform {
         if (!(t.package_c_j_per_k > 0.0 && std::isfinite(t.package_c_j_per_k)))
             throw invalid_config(who + ": thermal.package_c_j_per_k must be finite and > 0");
         if (!(t.lateral_r_k_per_w >= 0.0)) throw invalid_config(who + ": thermal.lateral_r_k_per_w must be >= 0");
+        const auto& se = sensors;
+        if (!(se.power_window_s >= 0.0 && se.power_window_s <= 3600.0))
+            throw invalid_config(who + ": sensors.power_window_s must be in [0, 3600] s");
+        if (!(se.power_resolution_w >= 0.0 && se.power_resolution_w <= 1.0))
+            throw invalid_config(who + ": sensors.power_resolution_w must be in [0, 1] W");
+        if (!(se.temp_resolution_c >= 0.0 && se.temp_resolution_c <= 10.0))
+            throw invalid_config(who + ": sensors.temp_resolution_c must be in [0, 10] °C");
         if (!(mem_bandwidth_accesses_per_s > 0.0 && std::isfinite(mem_bandwidth_accesses_per_s)))
             throw invalid_config(who + ": mem_bandwidth_accesses_per_s must be finite and > 0");
     }
@@ -229,6 +252,10 @@ inline void leakage_fraction(island_spec& s, double fraction) {
 /// The traces stay at or below 55 °C with the fan as it ran then; the board's fan steps up at 50/60/70 °C
 /// (same file), which the simulator does not model, so above the measured range this is the board with its
 /// fan held at the measured speed, e.g. a passively cooled Exynos-class package.
+/// Sensors (docs/calibration.md#sensors): the board's INA231 rail monitors as the Hardkernel driver sets them
+/// (exynos5422-odroidxu3.dts: config 0x45FF, 16 averages of 8.244 ms shunt + 8.244 ms bus conversions, update
+/// period 263.808 ms; power computed by the driver as mV × mA, 1 mW steps, as the ARMPM logs show) and the
+/// Exynos TMU (8-bit code in whole °C, drivers/thermal/samsung/exynos_tmu.c; the logs' readings are integers).
 [[nodiscard]] inline platform odroid_xu3() {
     platform p = exynos5422("asv_board_b");
     p.name = "odroid_xu3";
@@ -240,6 +267,7 @@ inline void leakage_fraction(island_spec& s, double fraction) {
     p.thermal.package_c_j_per_k = 2.617;
     p.thermal.ambient_c = 30.06;
     p.thermal.t_max_c = 70.0;
+    p.sensors = {.power_window_s = 0.263808, .power_resolution_w = 0.001, .temp_resolution_c = 1.0};
     return p;
 }
 
@@ -324,10 +352,29 @@ inline void leakage_fraction(island_spec& s, double fraction) {
     return sniper_manycore(std::span<const std::size_t>(sizes), levels);
 }
 
+/// Cores per island of the article's 64-core, 4-VFI chip for a program (the L2S article sizes its four
+/// voltage/frequency islands per application; DESIGN.md lists them): DEDUP 40/16/4/4, WATER 41/15/4/4, and
+/// CANNEAL's 22/22/16/4 for every program the article does not list (and for mixes, "a+b").
+[[nodiscard]] inline std::vector<std::size_t> article_4vfi_island_cores(std::string_view program) {
+    if (program == "dedup") return {40, 16, 4, 4};
+    if (program == "water_nsquared") return {41, 15, 4, 4};
+    return {22, 22, 16, 4};
+}
+
+/// The article's chip for a program: sniper_manycore over article_4vfi_island_cores(program), 8 levels. Every
+/// program's chip has 4 islands with the same V/F table, so one policy, gate and runtime model serve them all.
+[[nodiscard]] inline platform article_4vfi(std::string_view program = "") {
+    const auto sizes = article_4vfi_island_cores(program);
+    platform p = sniper_manycore(std::span<const std::size_t>(sizes), 8);
+    p.name = "article_4vfi_" + std::to_string(sizes[0]) + "_" + std::to_string(sizes[1]) + "_" + std::to_string(sizes[2]) +
+             "_" + std::to_string(sizes[3]);
+    return p;
+}
+
 /// Names accepted by builtin_platform.
 [[nodiscard]] inline std::vector<std::string> builtin_platform_names() {
-    return {"exynos5422", "exynos5422_mainline", "odroid_xu3", "rk3399", "intel_scc48", "sniper_manycore", "sniper_manycore_16",
-            "sniper_manycore_256"};
+    return {"exynos5422",      "exynos5422_mainline", "odroid_xu3",         "rk3399",      "intel_scc48",
+            "sniper_manycore", "sniper_manycore_16",  "sniper_manycore_256", "article_4vfi"};
 }
 
 /// A built-in platform by name (see builtin_platform_names); invalid_config listing the names otherwise.
@@ -340,9 +387,16 @@ inline void leakage_fraction(island_spec& s, double fraction) {
     if (name == "sniper_manycore") return sniper_manycore(64, 4, 8);
     if (name == "sniper_manycore_16") return sniper_manycore(16, 4, 8);
     if (name == "sniper_manycore_256") return sniper_manycore(256, 8, 8);
+    if (name == "article_4vfi") return article_4vfi();
     std::string list;
     for (const auto& n : builtin_platform_names()) list += (list.empty() ? "" : ", ") + n;
     throw invalid_config("l2s::sim::builtin_platform: unknown platform '" + std::string(name) + "' (" + list + ")");
+}
+
+/// The built-in platform `name` as it runs `program`: article_4vfi(program) for "article_4vfi" (island sizes
+/// per application), builtin_platform(name) for every other name.
+[[nodiscard]] inline platform builtin_platform_for(std::string_view name, std::string_view program) {
+    return name == "article_4vfi" ? article_4vfi(program) : builtin_platform(name);
 }
 
 }  // namespace l2s::sim

@@ -32,6 +32,9 @@ struct sim_config {
     double initial_package_c = std::numeric_limits<double>::quiet_NaN();
     double noise_sd = 0.0;         ///< multiplicative Gaussian noise on observed utilisation, ipc and power
     double temp_noise_sd_c = 0.0;  ///< additive Gaussian noise on observed temperature (°C)
+    /// Report the interval's exact power and temperature whatever the platform's sensors (platform::sensors):
+    /// for unit tests of the models themselves; every evaluation leaves it off.
+    bool ideal_sensors = false;
 
     void validate() const {
         const std::string who = "l2s::sim::sim_config";
@@ -55,6 +58,10 @@ struct sim_state {
     double package_c = 0.0;        ///< package node temperature
     std::vector<level_t> level;    ///< current level per island
     double rho = 0.0;              ///< memory-bandwidth utilisation of the last interval
+    // rail sensors (platform::sensors.power_window_s > 0): time into the current averaging window, energy
+    // so far in it per island, and the last completed window's mean power per island (what a read returns)
+    double sensor_elapsed_s = 0.0;
+    std::vector<double> sensor_energy_j, sensor_power_w;
     // scratch of one step (kept here so that a const simulator can be shared between threads)
     std::vector<double> busy_s, stall_s, energy_j, power_w, work;
 };
@@ -124,6 +131,7 @@ public:
         g_lat_ = plat_.thermal.lateral_r_k_per_w > 0.0 && std::isfinite(plat_.thermal.lateral_r_k_per_w)
                      ? 1.0 / plat_.thermal.lateral_r_k_per_w
                      : 0.0;
+        averaging_ = !cfg_.ideal_sensors && plat_.sensors.power_window_s > 0.0;
         initial_ = make_initial();
     }
 
@@ -222,6 +230,7 @@ public:
         s.package_c = tp + span / plat_.thermal.package_c_j_per_k *
                                 (heat_to_package - (tp - plat_.thermal.ambient_c) / plat_.thermal.package_r_k_per_w);
         s.rho = std::min(cfg_.max_utilisation, traffic / span / plat_.mem_bandwidth_accesses_per_s);
+        if (averaging_) advance_sensors(s, span);
         if (obs != nullptr) write_observation(s, levels, span, chip_e, *obs, noise_rng);
         for (std::size_t k = 0; k < K; ++k) s.level[k] = levels[k];
         ++s.interval;
@@ -243,11 +252,21 @@ private:
         s.temp_c.assign(K, plat_.thermal.ambient_c);
         s.level.resize(K);
         for (std::size_t k = 0; k < K; ++k) s.level[k] = static_cast<level_t>(num_levels(k) - 1);
-        for (auto* v : {&s.busy_s, &s.stall_s, &s.energy_j, &s.power_w, &s.work}) v->assign(K, 0.0);
+        for (auto* v : {&s.busy_s, &s.stall_s, &s.energy_j, &s.power_w, &s.work, &s.sensor_energy_j, &s.sensor_power_w})
+            v->assign(K, 0.0);
         s.package_c = plat_.thermal.ambient_c;
+        // the rail sensors' first reading: the chip's power in interval 0 at the start state (it has been running)
+        auto first_reading = [&](sim_state& st) {
+            sim_state probe = st;
+            (void)step(probe, st.level.data());
+            st.sensor_power_w = probe.power_w;
+            st.sensor_energy_j.assign(K, 0.0);
+            st.sensor_elapsed_s = 0.0;
+        };
         if (!std::isnan(cfg_.initial_package_c)) {
             s.package_c = cfg_.initial_package_c;
             s.temp_c.assign(K, s.package_c);
+            first_reading(s);
             return s;
         }
         // warm start: iterate the steady state of interval 0 at the top levels (leakage depends on T)
@@ -262,8 +281,32 @@ private:
         }
         s.rho = 0.0;
         s.interval = 0;
+        first_reading(s);
         return s;
     }
+
+    /// The rail sensors' averaging windows over an interval of length span at the island powers s.power_w: each
+    /// window that completes inside it sets the reading to that window's mean power.
+    void advance_sensors(sim_state& s, double span) const noexcept {
+        const double W = plat_.sensors.power_window_s;
+        const std::size_t K = num_islands();
+        double left = span;
+        while (s.sensor_elapsed_s + left >= W) {
+            const double dt = W - s.sensor_elapsed_s;
+            for (std::size_t k = 0; k < K; ++k) {
+                s.sensor_power_w[k] = (s.sensor_energy_j[k] + s.power_w[k] * dt) / W;
+                s.sensor_energy_j[k] = 0.0;
+            }
+            left -= dt;
+            s.sensor_elapsed_s = 0.0;
+        }
+        for (std::size_t k = 0; k < K; ++k) s.sensor_energy_j[k] += s.power_w[k] * left;
+        s.sensor_elapsed_s += left;
+    }
+
+    /// A reading of value v at resolution q: truncated (power: the XU3 driver and logger truncate) or rounded.
+    [[nodiscard]] static double truncated(double v, double q) noexcept { return q > 0.0 ? std::floor(v / q) * q : v; }
+    [[nodiscard]] static double rounded(double v, double q) noexcept { return q > 0.0 ? std::round(v / q) * q : v; }
 
     void write_observation(const sim_state& s, const level_t* levels, double span, double chip_e, observation& o,
                            rng_type* rng) const {
@@ -281,15 +324,23 @@ private:
             o.ipc[k] = busy > 0.0 ? mult(s.work[k] / (busy * f)) : 0.0;
             o.mem_per_instr[k] = s.work[k] > 0.0 ? mpi_[row + k] : 0.0;
             o.mem_per_s[k] = nact_[row + k] * s.work[k] * mpi_[row + k] / span;
-            o.power_w[k] = mult(s.power_w[k]);
-            o.temp_c[k] = s.temp_c[k] + (noisy && cfg_.temp_noise_sd_c > 0.0 ? cfg_.temp_noise_sd_c * z(*rng) : 0.0);
+            const double p = averaging_ ? s.sensor_power_w[k] : s.power_w[k];
+            o.power_w[k] = mult(cfg_.ideal_sensors ? p : truncated(p, plat_.sensors.power_resolution_w));
+            const double temp = cfg_.ideal_sensors ? s.temp_c[k] : rounded(s.temp_c[k], plat_.sensors.temp_resolution_c);
+            o.temp_c[k] = temp + (noisy && cfg_.temp_noise_sd_c > 0.0 ? cfg_.temp_noise_sd_c * z(*rng) : 0.0);
             o.freq_hz[k] = f;
             o.busy_time_s[k] = busy;
             o.active_cores[k] = static_cast<std::uint32_t>(nact_[row + k]);
             o.level[k] = levels[k];
             o.max_temp_c = std::max(o.max_temp_c, o.temp_c[k]);
         }
-        o.chip_power_w = chip_e / span;
+        // the chip's power as its rails report it (their sum), or the interval's own
+        if (cfg_.ideal_sensors || plat_.sensors.ideal()) {
+            o.chip_power_w = chip_e / span;
+        } else {
+            o.chip_power_w = 0.0;
+            for (std::size_t k = 0; k < K; ++k) o.chip_power_w += o.power_w[k];
+        }
         o.interval_time_s = span;
     }
 
@@ -301,6 +352,7 @@ private:
     std::vector<double> cpi_, mtm_, mpi_, act_, nact_, work_;
     std::vector<std::vector<std::size_t>> nbr_;
     double g_lat_ = 0.0;
+    bool averaging_ = false;  ///< rail sensors average over windows (platform sensors, not ideal_sensors)
     sim_state initial_;
 };
 

@@ -96,9 +96,15 @@ struct scenario {
     r.get("seed", s.seed);
     if (T < 1 || T > 1000000) r.fail(path + ".intervals", "must be in [1, 1000000]");
     const auto* p = r.child("platform");
-    s.platform = p ? platform_spec_from_json(*p, path + ".platform") : sim::builtin_platform("sniper_manycore");
     const auto* w = r.child("workload");
     if (w == nullptr) r.fail(path + ".workload", "missing");
+    // a built-in name is built for the program (article_4vfi sizes its islands per application)
+    std::string program;
+    if (w->is_string()) program = w->get<std::string>();
+    else if (w->is_object() && w->contains("parsec") && (*w)["parsec"].is_string()) program = (*w)["parsec"].get<std::string>();
+    s.platform = p == nullptr      ? sim::builtin_platform("sniper_manycore")
+                 : p->is_string() ? sim::builtin_platform_for(p->get<std::string>(), program)
+                                  : platform_spec_from_json(*p, path + ".platform");
     s.workload = workload_spec_from_json(*w, path + ".workload", s.platform.num_islands(), T, s.seed);
     return s;
 }

@@ -46,7 +46,7 @@ namespace l2s::studies {
 
 /// Configuration of l2s_study. Attribute table: docs/results/l2s_study.md#study_config.
 struct study_config {
-    /// "article_4vfi" (64 cores in 4 islands sized per application, 8 levels) or any sim::builtin_platform name.
+    /// sim::builtin_platform names; "article_4vfi" sizes its 4 islands per application (sim::article_4vfi).
     std::vector<std::string> platforms{"article_4vfi", "sniper_manycore", "exynos5422"};
     std::vector<std::string> applications{};                  ///< PARSEC programs (empty: all nine)
     std::vector<std::string> held_out{"streamcluster", "fmm"};  ///< programs not trained on
@@ -69,7 +69,7 @@ struct study_config {
         const std::string who = "l2s::studies::study_config";
         if (platforms.empty()) throw invalid_config(who + ": platforms is empty");
         for (const auto& p : platforms)
-            if (p != "article_4vfi") (void)sim::builtin_platform(p);
+            (void)sim::builtin_platform(p);
         const auto apps = programs();
         if (apps.size() < 2) throw invalid_config(who + ": need at least 2 applications");
         const auto known = sim::parsec_names();
@@ -97,14 +97,6 @@ struct study_config {
     }
     [[nodiscard]] std::vector<std::string> programs() const { return applications.empty() ? sim::parsec_names() : applications; }
 };
-
-/// Cores per island of the article's 64-core chip for a program: the sizes the article lists for DEDUP
-/// (40/16/4/4) and WATER (41/15/4/4); CANNEAL's 22/22/16/4 for the programs it does not list and for mixes.
-[[nodiscard]] inline std::vector<std::size_t> article_island_cores(const std::string& program) {
-    if (program == "dedup") return {40, 16, 4, 4};
-    if (program == "water_nsquared") return {41, 15, 4, 4};
-    return {22, 22, 16, 4};
-}
 
 /// One oracle search on one workload.
 struct oracle_run {
@@ -233,8 +225,7 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
         };
         std::vector<item> items;
         auto chip_for = [&](const std::string& program) {
-            return plat == "article_4vfi" ? sim::sniper_manycore(std::span<const std::size_t>(article_island_cores(program)), 8)
-                                          : sim::builtin_platform(plat);
+            return sim::builtin_platform_for(plat, program);
         };
         for (std::size_t i = 0; i < apps.size(); ++i) {
             auto chip = chip_for(apps[i]);

@@ -46,7 +46,7 @@ namespace l2s::studies {
 
 /// Configuration of the leave-one-out experiment. Attribute table: docs/results/leave_one_out.md#loo_config.
 struct loo_config {
-    std::string platform = "sniper_manycore";    ///< a sim::builtin_platform name
+    std::string platform = "sniper_manycore";    ///< a sim::builtin_platform name ("article_4vfi": sized per program)
     std::vector<std::string> applications{};     ///< training + held-out programs (empty: all PARSEC profiles)
     std::string held_out = "streamcluster";      ///< the application left out of training
     std::size_t intervals = 200;                 ///< T per application
@@ -90,6 +90,7 @@ struct loo_config {
 struct loo_result {
     std::string platform, held_out;
     std::size_t islands = 0, levels = 0, intervals = 0;
+    std::vector<std::size_t> island_cores;        ///< cores per island of the held-out program's chip
     std::vector<std::string> training;
     std::vector<policy_run> runs;                 ///< governors, l2s_policy, uaol, oracle
     double training_accuracy = 0.0;               ///< imitation accuracy on the training samples
@@ -110,18 +111,33 @@ struct loo_result {
     auto say = [&](const std::string& s) {
         if (progress) progress(s);
     };
-    const sim::platform chip = sim::builtin_platform(cfg.platform);
+    const auto apps = cfg.applications.empty() ? sim::parsec_names() : cfg.applications;
+    // each program runs on the platform as built for it (article_4vfi sizes its islands per program); one
+    // policy, gate and runtime model serve them all, so every chip must have the same islands and V/F tables
+    const sim::platform chip = sim::builtin_platform_for(cfg.platform, cfg.held_out);
     const std::size_t K = chip.num_islands();
     const std::vector<std::size_t> levels = chip.levels_per_island();
-    const auto apps = cfg.applications.empty() ? sim::parsec_names() : cfg.applications;
+    std::vector<sim::platform> chips;
+    for (const auto& app : apps) {
+        chips.push_back(sim::builtin_platform_for(cfg.platform, app));
+        bool same = chips.back().num_islands() == K;
+        for (std::size_t k = 0; same && k < K; ++k)
+            same = chips.back().islands[k].opps.size() == chip.islands[k].opps.size() &&
+                   std::equal(chip.islands[k].opps.begin(), chip.islands[k].opps.end(), chips.back().islands[k].opps.begin(),
+                              [](const sim::opp& a, const sim::opp& b) { return a.freq_hz == b.freq_hz && a.volt_v == b.volt_v; });
+        if (!same)
+            throw invalid_config("l2s::studies::leave_one_out: platform '" + cfg.platform + "' gives " + app +
+                                 " other islands or V/F tables than " + cfg.held_out);
+    }
     auto make_sim = [&](const std::string& app, std::size_t i) {
         return std::make_shared<const sim::simulator>(
-            chip, sim::parsec_workload(app, K, {.intervals = cfg.intervals, .seed = cfg.seed + 1000 * i}));
+            chips[i], sim::parsec_workload(app, K, {.intervals = cfg.intervals, .seed = cfg.seed + 1000 * i}));
     };
     loo_result res;
     res.platform = chip.name;
     res.held_out = cfg.held_out;
     res.islands = K;
+    for (const auto& is : chip.islands) res.island_cores.push_back(is.cores);
     res.levels = *std::max_element(levels.begin(), levels.end());
     res.intervals = cfg.intervals;
 

@@ -160,6 +160,7 @@ inline void write_study_table(std::ostream& out, const study_result& r) {
     j["platform"] = r.platform;
     j["held_out"] = r.held_out;
     j["islands"] = r.islands;
+    j["island_cores"] = r.island_cores;
     j["levels"] = r.levels;
     j["intervals"] = r.intervals;
     j["training"] = r.training;
