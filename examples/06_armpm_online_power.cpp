@@ -16,16 +16,13 @@
 #include <l2s/io/armpm.hpp>
 #include <l2s/online/rls.hpp>
 
+#include "armpm_folder.hpp"
+
 int main(int argc, char** argv) {
     using namespace l2s;
-    std::filesystem::path dir;
-    if (argc > 1) dir = argv[1];
-    else if (const char* e = std::getenv("L2S_ARMPM_DIR"); e && *e) dir = e;
-    else dir = std::filesystem::path(L2S_SOURCE_DIR) / ".." / "shared" / "data" / "armpm";
-    if (!std::filesystem::is_directory(dir)) {
-        std::printf("skipped: no ARMPM folder at %s (pass one, or set L2S_ARMPM_DIR)\n", dir.string().c_str());
-        return 0;
-    }
+    const auto folder = armpm_folder(argc, argv);
+    if (!folder) return 0;
+    const std::filesystem::path& dir = *folder;
     const auto tables = io::read_armpm_folder(dir);
     io::armpm_columns_config names;
     struct stat {

@@ -5,34 +5,39 @@
 // training programs (one ambient per session), reports the held-out error against a persistence forecast,
 // converts the network into the simulator's island-over-package ladder, and runs every built-in program flat
 // out for 100 s on the calibrated board (sim::odroid_xu3, which carries this fit) to show how close the
-// thermal limit comes. The numbers are in docs/calibration.md#thermal.
+// thermal limit comes. With a second argument, writes an SVG of two held-out executions, measured and predicted:
+// the one whose temperature moves most and the one the model predicts worst. The numbers and the plot are in
+// docs/calibration.md#thermal.
 // Data: Odroid-XU3 measurements, (c) 2019 Kris Nikov, kranik/ARMPM_BUILDMODEL, BSD-3-Clause (not shipped).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <vector>
 
 #include <l2s/io/armpm.hpp>
+#include <l2s/io/trace.hpp>
 #include <l2s/sim/simulator.hpp>
 #include <l2s/sim/thermal_fit.hpp>
 
+#include "armpm_folder.hpp"
+
 int main(int argc, char** argv) {
     using namespace l2s;
-    std::filesystem::path dir;
-    if (argc > 1) dir = argv[1];
-    else if (const char* e = std::getenv("L2S_ARMPM_DIR"); e && *e) dir = e;
-    else dir = std::filesystem::path(L2S_SOURCE_DIR) / ".." / "shared" / "data" / "armpm";
-    if (!std::filesystem::is_directory(dir)) {
-        std::printf("skipped: no ARMPM folder at %s (pass one, or set L2S_ARMPM_DIR)\n", dir.string().c_str());
-        return 0;
-    }
+    const auto folder = armpm_folder(argc, argv);
+    if (!folder) return 0;
+    const std::filesystem::path& dir = *folder;
     const auto split = io::read_armpm_split(dir / "PARSEC_split.data");
     std::vector<io::armpm_table> sessions;
     for (auto& t : io::read_armpm_folder(dir))
         if (t.source.find("_el") != std::string::npos) sessions.push_back(std::move(t));
     std::vector<sim::thermal_trace> train, test;
-    for (auto& x : io::armpm_thermal_traces(sessions)) (split.is_train(x.benchmark) ? train : test).push_back(std::move(x.trace));
+    std::vector<std::string> test_names;
+    for (auto& x : io::armpm_thermal_traces(sessions)) {
+        if (!split.is_train(x.benchmark)) test_names.push_back(x.benchmark);
+        (split.is_train(x.benchmark) ? train : test).push_back(std::move(x.trace));
+    }
 
     const auto fit = sim::fit_thermal_model(train);
     const auto held = fit.errors(test);
@@ -51,6 +56,28 @@ int main(int argc, char** argv) {
                 fit.fit.max_abs_err_c, fit.fit.bias_c, flat_train.rmse_c, flat_train.max_abs_err_c);
     std::printf("| held out: %zu | %zu | %.3f | %.2f | %+.3f | %.3f | %.0f |\n\n", held.num_samples, test.size(), held.rmse_c,
                 held.max_abs_err_c, held.bias_c, flat_test.rmse_c, flat_test.max_abs_err_c);
+    if (argc > 2) {  // the plot: largest swing, and largest error
+        std::size_t swing = 0, worst = 0;
+        double best_swing = -1.0, worst_err = -1.0;
+        for (std::size_t i = 0; i < test.size(); ++i) {
+            const auto [lo, hi] = std::minmax_element(test[i].temp_c.begin(), test[i].temp_c.end());
+            if (*hi - *lo > best_swing) best_swing = *hi - *lo, swing = i;
+            const std::vector<sim::thermal_trace> one{test[i]};
+            const double e = fit.errors(one).max_abs_err_c;
+            if (e > worst_err) worst_err = e, worst = i;
+        }
+        std::vector<io::svg_line> lines;
+        for (std::size_t i : {swing, worst}) {
+            const auto& tr = test[i];
+            const std::string name = test_names[i] + (i == swing ? " (largest swing)" : " (largest error)");
+            lines.push_back({name + ", measured", tr.time_s, tr.temp_c, false});
+            lines.push_back({name + ", model", tr.time_s, fit.predict(tr, fit.ambient_c[tr.group]), true});
+        }
+        std::ofstream svg(argv[2]);
+        io::write_line_svg(svg, lines, "Held-out die temperature: measured (integer readings) and the fitted network",
+                           "time since the execution started (s)", "temperature (C)");
+        std::printf("wrote %s\n\n", argv[2]);
+    }
     const auto l = fit.ladder();
     std::printf("simulator ladder: island r %.4f K/W, c %.4f J/K; package R %.4f K/W, C %.4f J/K\n\n", l.island_r_k_per_w,
                 l.island_c_j_per_k, l.package_r_k_per_w, l.package_c_j_per_k);

@@ -18,13 +18,14 @@
 #include <l2s/io/json_util.hpp>
 
 #include "faults/campaign.hpp"
+#include "support/files.hpp"
 
 using namespace l2s;
 namespace fs = std::filesystem;
 
 namespace {
-/// doctest::Contains of a std::string.
-doctest::Contains has(const std::string& s) { return doctest::Contains(s.c_str()); }
+using test::has;
+using test::slurp;
 
 /// Which step the injecting file_ops fail ("" for none), and call counters (reset by arm()).
 struct injector {
@@ -84,25 +85,16 @@ int f_rename(const char* a, const char* b) {
 }
 constexpr io::file_ops injecting{.open = &f_open, .write = &f_write, .fsync = &f_fsync, .close = &f_close, .rename = &f_rename};
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 std::size_t entries(const fs::path& dir) {
     std::size_t n = 0;
     for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
     return n;
 }
-struct temp_dir {
-    fs::path path = fs::temp_directory_path() / ("l2s_atomic_" + std::to_string(std::random_device{}()));
-    temp_dir() { fs::create_directories(path); }
-    ~temp_dir() { fs::remove_all(path); }
-};
 
 /// For each failing step: the save throws io_error naming the file and the step; before the rename the previous
 /// file is intact, after it (folder fsync) the file holds the whole new content; no temporary file remains.
 void check_saver(const std::string& name, const std::function<void(const fs::path&, const io::file_ops&)>& save) {
-    temp_dir tmp;
+    test::temp_dir tmp("l2s_atomic_");
     const fs::path file = tmp.path / "state.json";
     const std::string previous = "{\"previous\": \"the last good document\"}\n";
     save(file, io::file_ops{});
@@ -158,7 +150,7 @@ TEST_CASE("atomic saves: an injected failure at each system call leaves the prev
 }
 
 TEST_CASE("atomic saves: the error names the saver, the file and the step") {
-    temp_dir tmp;
+    test::temp_dir tmp("l2s_atomic_");
     rng_type rng(9);
     injector::arm("rename");
     CHECK_THROWS_WITH_AS(io::save_policy(test::random_softmax<double>(2, 3, rng), tmp.path / "p.json", injecting),
@@ -169,7 +161,7 @@ TEST_CASE("atomic saves: the error names the saver, the file and the step") {
 }
 
 TEST_CASE("write_value_direct and cpufreq_userspace: a short sysfs write is an io_error naming the file") {
-    temp_dir tmp;
+    test::temp_dir tmp("l2s_atomic_");
     const fs::path v = tmp.path / "scaling_setspeed";
     std::ofstream(v) << "<unsupported>\n";
     io::write_value_direct(v, "1400000", "l2s::test");

@@ -9,17 +9,14 @@
 #include <l2s/io/json_util.hpp>
 
 #include "faults/campaign.hpp"
+#include "support/files.hpp"
 
 using namespace l2s;
 namespace fs = std::filesystem;
 
 namespace {
-/// doctest::Contains of a std::string.
-doctest::Contains has(const std::string& s) { return doctest::Contains(s.c_str()); }
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test::has;
+using test::slurp;
 void put(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
 /// Changes the first occurrence of `from` after the digest-free part of the text into `to` (a valid JSON edit
 /// the digest does not cover).
@@ -28,11 +25,6 @@ std::string edit(std::string s, const std::string& from, const std::string& to) 
     REQUIRE(at != std::string::npos);
     return s.replace(at, from.size(), to);
 }
-struct temp_dir {
-    fs::path path = fs::temp_directory_path() / ("l2s_integrity_" + std::to_string(std::random_device{}()));
-    temp_dir() { fs::create_directories(path); }
-    ~temp_dir() { fs::remove_all(path); }
-};
 }  // namespace
 
 TEST_CASE("integrity: FNV-1a 64 reference values, and a digest that ignores indentation, key order and its own member") {
@@ -63,7 +55,7 @@ TEST_CASE("integrity: FNV-1a 64 reference values, and a digest that ignores inde
 }
 
 TEST_CASE("integrity: every saver seals, every loader verifies and names the file, unsealed documents load unless required") {
-    temp_dir tmp;
+    test::temp_dir tmp("l2s_integrity_");
     test::faults::subjects S;
     const io::load_options strict{.require_digest = true};
 

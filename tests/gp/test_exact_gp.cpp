@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include "gp/compare.hpp"
+
 #include <l2s/gp.hpp>
 #include <support/fd_gradient.hpp>
 
@@ -39,16 +41,6 @@ gp_t make_gp(Eigen::Index d, gp::exact_gp_config c = {}) {
     return gp_t(kernel::matern52_ard{vec::Constant(d, std::log(0.4)), 0.0}, {}, c);
 }
 
-/// Max absolute difference of predictions, LML and gradient of two GPs holding the same data.
-double max_difference(const gp_t& a, const gp_t& b, const mat& Z) {
-    const auto pa = a.predict(Z), pb = b.predict(Z);
-    double m = (pa.mean - pb.mean).cwiseAbs().maxCoeff();
-    m = std::max(m, (pa.variance - pb.variance).cwiseAbs().maxCoeff());
-    m = std::max(m, std::abs(a.log_marginal_likelihood() - b.log_marginal_likelihood()));
-    m = std::max(m, (a.log_marginal_likelihood_gradient() - b.log_marginal_likelihood_gradient()).cwiseAbs().maxCoeff());
-    return m;
-}
-
 }  // namespace
 
 TEST_CASE("exact_gp: incremental add equals a fresh fit (capacity growth included)") {
@@ -62,7 +54,7 @@ TEST_CASE("exact_gp: incremental add equals a fresh fit (capacity growth include
     ref.fit(s.X, s.y);
     CHECK(inc.size() == 40);
     CHECK(inc.capacity() >= 40);
-    CHECK(max_difference(inc, ref, Z) < 1e-9);
+    CHECK(test::max_difference(inc, ref, Z) < 1e-9);
 }
 
 TEST_CASE("exact_gp: remove(i) and truncate(n) equal fresh fits") {
@@ -82,14 +74,14 @@ TEST_CASE("exact_gp: remove(i) and truncate(n) equal fresh fits") {
             }
         auto ref = make_gp(2);
         ref.fit(X2, y2);
-        CHECK(max_difference(g, ref, Z) < 1e-9);
+        CHECK(test::max_difference(g, ref, Z) < 1e-9);
     }
     auto g = make_gp(2);
     g.fit(s.X, s.y);
     g.truncate(12);
     auto ref = make_gp(2);
     ref.fit(s.X.leftCols(12), s.y.head(12));
-    CHECK(max_difference(g, ref, Z) < 1e-9);
+    CHECK(test::max_difference(g, ref, Z) < 1e-9);
     CHECK_THROWS_AS(g.truncate(13), invalid_argument);
     CHECK_THROWS_AS(g.remove(12), invalid_argument);
     CHECK(g.size() == 12);
@@ -105,11 +97,11 @@ TEST_CASE("exact_gp: a sliding window keeps the newest points and equals a fresh
     CHECK(g.size() == 15);
     auto ref = make_gp(2);
     ref.fit(s.X.rightCols(15), s.y.tail(15));
-    CHECK(max_difference(g, ref, Z) < 1e-9);
+    CHECK(test::max_difference(g, ref, Z) < 1e-9);
     auto f = make_gp(2, c);
     f.fit(s.X, s.y);  // fit also honours the window
     CHECK(f.size() == 15);
-    CHECK(max_difference(f, ref, Z) < 1e-9);
+    CHECK(test::max_difference(f, ref, Z) < 1e-9);
 }
 
 TEST_CASE("exact_gp: log marginal likelihood gradient matches central differences") {

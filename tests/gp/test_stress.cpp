@@ -6,32 +6,26 @@
 
 #include <doctest/doctest.h>
 
+#include "gp/compare.hpp"
+
 #include <l2s/gp.hpp>
 
 using namespace l2s;
 
 namespace {
 using gp_t = gp::exact_gp<kernel::matern52_ard>;
-gp_t make_gp(double log_ell, double noise = 1e-3) {
+gp_t make_stress_gp(double log_ell, double noise = 1e-3) {
     gp::exact_gp_config c;
     c.noise_variance = noise;
     return gp_t(kernel::matern52_ard{vec::Constant(2, log_ell), 0.0}, {}, c);
 }
 double target(const vec& x) { return std::sin(3.0 * x(0)) + 0.5 * x(1) * x(1); }
-/// Largest absolute difference in mean, variance (relative to the prior scale), LML and its gradient.
-double max_difference(const gp_t& a, const gp_t& b, const mat& Z) {
-    const auto pa = a.predict(Z), pb = b.predict(Z);
-    double m = (pa.mean - pb.mean).cwiseAbs().maxCoeff();
-    m = std::max(m, (pa.variance - pb.variance).cwiseAbs().maxCoeff());
-    m = std::max(m, std::abs(a.log_marginal_likelihood() - b.log_marginal_likelihood()));
-    return std::max(m, (a.log_marginal_likelihood_gradient() - b.log_marginal_likelihood_gradient()).cwiseAbs().maxCoeff());
-}
 }  // namespace
 
 TEST_CASE("exact_gp stress: 10^5 interleaved additions and removals stay within 1e-8 of a refit") {
     rng_type rng(2024);
     std::uniform_real_distribution<double> u(0.0, 1.0);
-    auto g = make_gp(std::log(0.3));
+    auto g = make_stress_gp(std::log(0.3));
     mat X(2, 0);
     vec y(0);
     mat Z(2, 16);
@@ -61,10 +55,10 @@ TEST_CASE("exact_gp stress: 10^5 interleaved additions and removals stay within 
             y.conservativeResize(y.size() - 1);
         }
         if (op % 10000 == 0) {
-            auto ref = make_gp(std::log(0.3));
+            auto ref = make_stress_gp(std::log(0.3));
             ref.fit(X, y);
             REQUIRE(g.size() == static_cast<std::size_t>(X.cols()));
-            worst = std::max(worst, max_difference(g, ref, Z));
+            worst = std::max(worst, test::max_difference(g, ref, Z));
             ++checks;
         }
     }
@@ -86,7 +80,7 @@ TEST_CASE("exact_gp stress: near-singular Gram matrices stay usable or fail type
     X.col(27) = X.col(3);
     for (double log_ell : {std::log(1e-6), std::log(1e3)}) {  // K ≈ I, and K ≈ all ones (rank one)
         CAPTURE(log_ell);
-        auto g = make_gp(log_ell, 0.0);
+        auto g = make_stress_gp(log_ell, 0.0);
         try {
             g.fit(X, y);
             const auto p = g.predict(X);
@@ -100,7 +94,7 @@ TEST_CASE("exact_gp stress: near-singular Gram matrices stay usable or fail type
         }
     }
     // With tiny length-scales the GP interpolates exactly where it has data and reverts to the prior between.
-    auto g = make_gp(std::log(1e-6), 1e-8);
+    auto g = make_stress_gp(std::log(1e-6), 1e-8);
     g.fit(X.leftCols(10), y.head(10));
     const auto p = g.predict(X.leftCols(10));
     CHECK((p.mean - y.head(10)).cwiseAbs().maxCoeff() < 1e-6);
@@ -116,12 +110,12 @@ TEST_CASE("exact_gp stress: targets of magnitude 1e8 and 1e-8 give the same stan
         y(j) = target(X.col(j));
     }
     for (Eigen::Index j = 0; j < 10; ++j) Z.col(j) << u(rng), u(rng);
-    auto base = make_gp(std::log(0.3));
+    auto base = make_stress_gp(std::log(0.3));
     base.fit(X, y);
     const auto pb = base.predict(Z);
     for (double scale : {1e8, 1e-8}) {
         CAPTURE(scale);
-        auto g = make_gp(std::log(0.3));
+        auto g = make_stress_gp(std::log(0.3));
         g.fit(X, (y.array() * scale + 5.0 * scale).matrix());
         const auto p = g.predict(Z);
         CHECK(((p.mean.array() / scale - 5.0) - pb.mean.array()).abs().maxCoeff() < 1e-8);

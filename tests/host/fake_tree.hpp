@@ -8,6 +8,9 @@
 
 namespace l2s_test {
 
+/// The cpufreq folder of sysfs (re-rooted under a fake tree by its users).
+inline const std::string cf = "/sys/devices/system/cpu/cpufreq/";
+
 namespace fs = std::filesystem;
 
 struct fake_tree {

@@ -10,10 +10,10 @@
 #include "fake_tree.hpp"
 
 using namespace l2s;
+using l2s_test::cf;
 using l2s_test::fake_tree;
 
 namespace {
-const std::string cf = "/sys/devices/system/cpu/cpufreq/";
 
 void odroid(const fake_tree& t) {
     t.policy(0, "0 1 2 3", "cpufreq-dt", "schedutil", "1400000 200000 600000 1000000", 200000, 1400000, 600000);

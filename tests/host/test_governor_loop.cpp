@@ -27,6 +27,7 @@
 #include "fake_tree.hpp"
 
 using namespace l2s;
+using l2s_test::cf;
 using l2s_test::fake_tree;
 
 namespace {
@@ -162,8 +163,7 @@ struct raise_at {
         if (++n == at) std::raise(SIGTERM);
     }
 };
-const std::string cf = "/sys/devices/system/cpu/cpufreq/";
-void odroid(const fake_tree& t) {
+void odroid_ondemand(const fake_tree& t) {
     t.policy(0, "0-3", "cpufreq-dt", "ondemand", "200000 600000 1000000 1400000", 200000, 1400000, 600000);
     t.policy(4, "4-7", "cpufreq-dt", "ondemand", "200000 1000000 1800000 2000000", 200000, 2000000, 1800000);
     t.stat({{0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}, {0, 0}});
@@ -172,7 +172,7 @@ void odroid(const fake_tree& t) {
 
 TEST_CASE("host daemon on a fake tree: the governor is restored after normal exit, SIGTERM and an exception") {
     fake_tree t("daemon");
-    odroid(t);
+    odroid_ondemand(t);
     host::cpufreq_control c({.root = t.root});
     auto run = [&](scripted_policy p, std::size_t intervals, auto&... obs) {
         host::cpufreq_session session(c);

@@ -13,11 +13,8 @@
 #include "support/alloc_counter.hpp"
 
 using namespace l2s;
+using l2s_test::cf;
 using l2s_test::fake_tree;
-
-namespace {
-const std::string cf = "/sys/devices/system/cpu/cpufreq/";
-}
 
 TEST_CASE("host: Intel-like laptop, intel_pstate limits and RAPL wraparound through the sampler") {
     fake_tree t("intel_laptop");

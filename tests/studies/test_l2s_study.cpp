@@ -12,7 +12,7 @@
 using namespace l2s;
 
 namespace {
-studies::study_config small() {
+studies::study_config small_study() {
     studies::study_config c;
     c.platforms = {"article_4vfi", "exynos5422"};
     c.applications = {"dedup", "barnes", "streamcluster"};
@@ -26,7 +26,7 @@ studies::study_config small() {
 }  // namespace
 
 TEST_CASE("l2s_study: oracles from every strategy, every policy on every workload, summaries per role") {
-    const auto r = studies::l2s_study(small());
+    const auto r = studies::l2s_study(small_study());
     REQUIRE(r.platforms.size() == 2);
     for (const auto& p : r.platforms) {
         CAPTURE(p.platform);
@@ -73,7 +73,7 @@ TEST_CASE("l2s_study: oracles from every strategy, every policy on every workloa
 }
 
 TEST_CASE("l2s_study: the same config gives byte-identical results") {
-    auto c = small();
+    auto c = small_study();
     c.platforms = {"sniper_manycore_16"};
     c.strategies = {"greedy", "local"};
     const auto a = studies::study_result_to_json(studies::l2s_study(c), false).dump();
@@ -85,28 +85,28 @@ TEST_CASE("study_config: bad configurations are rejected naming the key") {
     auto rejects = [](studies::study_config c, const char* what) {
         CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains(what), invalid_config);
     };
-    auto c = small();
+    auto c = small_study();
     c.platforms = {"cray"};
     CHECK_THROWS_AS(c.validate(), invalid_config);
-    c = small();
+    c = small_study();
     c.held_out = {"vips"};
     rejects(c, "held_out");
-    c = small();
+    c = small_study();
     c.held_out = c.applications;
     rejects(c, "every application is held out");
-    c = small();
+    c = small_study();
     c.mixes = {{{"dedup", "canneal"}}};
     rejects(c, "mixes");
-    c = small();
+    c = small_study();
     c.strategies = {"local", "annealing"};
     rejects(c, "annealing");
-    c = small();
+    c = small_study();
     c.strategies = {"local"};
     rejects(c, "greedy");
-    c = small();
+    c = small_study();
     c.intervals = 3;
     rejects(c, "intervals");
-    c = small();
+    c = small_study();
     c.dtm.hysteresis_k = -1.0;
     rejects(c, "hysteresis_k");
 

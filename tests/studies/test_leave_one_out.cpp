@@ -10,7 +10,7 @@
 using namespace l2s;
 
 namespace {
-studies::loo_config small() {
+studies::loo_config small_loo() {
     studies::loo_config c;
     c.platform = "sniper_manycore_16";
     c.applications = {"dedup", "barnes", "streamcluster"};
@@ -22,7 +22,7 @@ studies::loo_config small() {
 }  // namespace
 
 TEST_CASE("leave_one_out: every policy runs; the oracle is feasible and best among feasible runs") {
-    const auto r = studies::leave_one_out(small());
+    const auto r = studies::leave_one_out(small_loo());
     REQUIRE(r.runs.size() == 8);
     CHECK(r.training == std::vector<std::string>{"dedup", "barnes"});
     CHECK(r.islands == 4);
@@ -45,7 +45,7 @@ TEST_CASE("leave_one_out: every policy runs; the oracle is feasible and best amo
 }
 
 TEST_CASE("leave_one_out: the article's 4-VFI chip runs each program on the islands sized for it") {
-    auto c = small();
+    auto c = small_loo();
     c.platform = "article_4vfi";
     c.held_out = "dedup";
     const auto r = studies::leave_one_out(c);
@@ -62,13 +62,13 @@ TEST_CASE("leave_one_out: the article's 4-VFI chip runs each program on the isla
 }
 
 TEST_CASE("leave_one_out: the same config gives byte-identical results") {
-    const auto a = studies::loo_result_to_json(studies::leave_one_out(small()), false).dump();
-    const auto b = studies::loo_result_to_json(studies::leave_one_out(small()), false).dump();
+    const auto a = studies::loo_result_to_json(studies::leave_one_out(small_loo()), false).dump();
+    const auto b = studies::loo_result_to_json(studies::leave_one_out(small_loo()), false).dump();
     CHECK(a == b);
 }
 
 TEST_CASE("leave_one_out: UaOL variants (exact models, APS sets) run and stay in their roles") {
-    auto c = small();
+    auto c = small_loo();
     c.uaol.policy.gate.quantile = 0.01;  // most decisions go through the sets and the search
     const auto base = studies::leave_one_out(c);
     c.uaol.models = studies::lookahead_models{};
@@ -92,7 +92,7 @@ TEST_CASE("leave_one_out: UaOL variants (exact models, APS sets) run and stay in
 }
 
 TEST_CASE("leave_one_out: budget safety (guard, widening) changes only UaOL's run") {
-    auto c = small();
+    auto c = small_loo();
     c.uaol.policy.gate.quantile = 0.01;
     const auto base = studies::leave_one_out(c);  // guard and widening (the defaults)
     c.uaol.policy.budget_guard = false;
@@ -109,7 +109,7 @@ TEST_CASE("leave_one_out: budget safety (guard, widening) changes only UaOL's ru
 }
 
 TEST_CASE("leave_one_out: the slack account, refinement and pooled time change only UaOL's run") {
-    auto c = small();
+    auto c = small_loo();
     const auto base = studies::leave_one_out(c);  // island_models (pooled), slack_account, refine_below: the defaults
     c.uaol.models = online::per_island_time{};
     c.uaol.account = online::per_interval_budget{};
@@ -126,19 +126,19 @@ TEST_CASE("leave_one_out: the slack account, refinement and pooled time change o
 }
 
 TEST_CASE("loo_config: bad configurations are rejected naming the key") {
-    auto c = small();
+    auto c = small_loo();
     c.held_out = "vips";
     CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("held_out"), invalid_config);
-    c = small();
+    c = small_loo();
     c.platform = "cray";
     CHECK_THROWS_AS(c.validate(), invalid_config);
-    c = small();
+    c = small_loo();
     c.governors = {"turbo"};
     CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("turbo"), invalid_config);
-    c = small();
+    c = small_loo();
     c.uaol.policy.conformal.alpha = 1.5;
     CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol: alpha"), invalid_config);
-    c = small();
+    c = small_loo();
     c.uaol.policy.search.budget = 0;
     CHECK_THROWS_WITH_AS(c.validate(), doctest::Contains("uaol: budget"), invalid_config);
 

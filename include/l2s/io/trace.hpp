@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <istream>
+#include <limits>
 #include <map>
 #include <ostream>
 #include <sstream>
@@ -197,6 +198,57 @@ inline void write_bar_svg(std::ostream& o, const std::vector<std::pair<std::stri
           << detail::fmt(bars[i].second) << "</text>\n";
         o << "<text x='" << x + 30 << "' y='" << base + 16 << "' font-size='11' text-anchor='middle'>"
           << detail::xml_escape(bars[i].first) << "</text>\n";
+    }
+    o << "</svg>\n";
+}
+
+/// One named line of write_line_svg: points (x[i], y[i]); dashed draws it dashed.
+struct svg_line {
+    std::string name;
+    std::vector<double> x, y;
+    bool dashed = false;
+};
+
+/// A line chart of several series on shared axes (axis ranges from the data, ticks at both ends), with a
+/// legend. Throws invalid_argument for no lines, x and y of different lengths, or non-finite values.
+inline void write_line_svg(std::ostream& o, const std::vector<svg_line>& lines, const std::string& title,
+                           const std::string& x_label, const std::string& y_label) {
+    const std::string who = "l2s::io::write_line_svg";
+    if (lines.empty()) throw invalid_argument(who + ": no lines");
+    double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
+    for (const auto& l : lines) {
+        if (l.x.size() != l.y.size()) throw invalid_argument(who + ": line '" + l.name + "' has x and y of different lengths");
+        for (std::size_t i = 0; i < l.x.size(); ++i) {
+            if (!std::isfinite(l.x[i]) || !std::isfinite(l.y[i])) throw invalid_argument(who + ": line '" + l.name + "' has a non-finite point");
+            x0 = std::min(x0, l.x[i]), x1 = std::max(x1, l.x[i]), y0 = std::min(y0, l.y[i]), y1 = std::max(y1, l.y[i]);
+        }
+    }
+    if (!(x1 > x0)) x1 = x0 + 1.0;
+    if (!(y1 > y0)) y1 = y0 + 1.0;
+    const double W = 720, H = 380, L = 60, R = 180, T = 40, B = 50, pw = W - L - R, ph = H - T - B;
+    auto px = [&](double x) { return L + (x - x0) / (x1 - x0) * pw; };
+    auto py = [&](double y) { return T + (1.0 - (y - y0) / (y1 - y0)) * ph; };
+    o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << W << "' height='" << H << "' font-family='sans-serif'>\n";
+    o << "<text x='" << L << "' y='25' font-size='15'>" << detail::xml_escape(title) << "</text>\n";
+    o << "<rect x='" << L << "' y='" << T << "' width='" << pw << "' height='" << ph << "' fill='none' stroke='#999'/>\n";
+    o << "<text x='" << L << "' y='" << T + ph + 16 << "' font-size='11'>" << detail::fmt(x0) << "</text>\n";
+    o << "<text x='" << L + pw << "' y='" << T + ph + 16 << "' font-size='11' text-anchor='end'>" << detail::fmt(x1) << "</text>\n";
+    o << "<text x='" << L - 5 << "' y='" << T + ph << "' font-size='11' text-anchor='end'>" << detail::fmt(y0) << "</text>\n";
+    o << "<text x='" << L - 5 << "' y='" << T + 10 << "' font-size='11' text-anchor='end'>" << detail::fmt(y1) << "</text>\n";
+    o << "<text x='" << L + pw / 2 << "' y='" << H - 12 << "' font-size='12' text-anchor='middle'>" << detail::xml_escape(x_label)
+      << "</text>\n";
+    o << "<text x='15' y='" << T + ph / 2 << "' font-size='12' text-anchor='middle' transform='rotate(-90 15 " << T + ph / 2
+      << ")'>" << detail::xml_escape(y_label) << "</text>\n";
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const auto& l = lines[i];
+        o << "<polyline fill='none' stroke='" << detail::colour(i) << "' stroke-width='1.5'"
+          << (l.dashed ? " stroke-dasharray='5,3'" : "") << " points='";
+        for (std::size_t j = 0; j < l.x.size(); ++j) o << px(l.x[j]) << "," << py(l.y[j]) << " ";
+        o << "'/>\n";
+        const double ly = T + 14.0 * static_cast<double>(i) + 8.0;
+        o << "<line x1='" << W - R + 10 << "' y1='" << ly << "' x2='" << W - R + 35 << "' y2='" << ly << "' stroke='"
+          << detail::colour(i) << "' stroke-width='2'" << (l.dashed ? " stroke-dasharray='5,3'" : "") << "/>\n";
+        o << "<text x='" << W - R + 40 << "' y='" << ly + 4 << "' font-size='11'>" << detail::xml_escape(l.name) << "</text>\n";
     }
     o << "</svg>\n";
 }
