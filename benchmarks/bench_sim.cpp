@@ -1,5 +1,6 @@
 // benchmarks/bench_sim.cpp: simulator throughput (island-intervals per second) for a full evaluation, an
-// incremental re-evaluation from the middle, and environment steps; K = 4, 16, 64 islands.
+// incremental re-evaluation from the middle, and environment steps; K = 4, 16, 64 islands; second argument 1:
+// the chip reports through the Odroid-XU3's sensor model (power windows, resolutions; sim::sensor_spec).
 #include <benchmark/benchmark.h>
 
 #include <memory>
@@ -10,8 +11,10 @@
 namespace {
 using namespace l2s;
 
-std::shared_ptr<const sim::simulator> make(std::size_t islands, std::size_t T) {
-    return std::make_shared<const sim::simulator>(sim::sniper_manycore(islands * 4, 4, 8),
+std::shared_ptr<const sim::simulator> make(std::size_t islands, std::size_t T, bool sensors = false) {
+    auto chip = sim::sniper_manycore(islands * 4, 4, 8);
+    if (sensors) chip.sensors = sim::odroid_xu3().sensors;
+    return std::make_shared<const sim::simulator>(std::move(chip),
                                                   sim::parsec_workload("streamcluster", islands, {.intervals = T}));
 }
 vf_sequence random_levels(std::size_t T, std::size_t K) {
@@ -25,13 +28,13 @@ vf_sequence random_levels(std::size_t T, std::size_t K) {
 void BM_evaluate(benchmark::State& st) {
     const auto K = static_cast<std::size_t>(st.range(0));
     const std::size_t T = 1000;
-    sim::sequence_evaluator ev(make(K, T));
+    sim::sequence_evaluator ev(make(K, T, st.range(1) != 0));
     const auto y = random_levels(T, K);
     for (auto _ : st) benchmark::DoNotOptimize(ev.evaluate(y));
     st.counters["island_intervals_per_s"] =
         benchmark::Counter(static_cast<double>(T * K), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_evaluate)->Arg(4)->Arg(16)->Arg(64)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_evaluate)->Args({4, 0})->Args({16, 0})->Args({64, 0})->Args({16, 1})->Args({64, 1})->Unit(benchmark::kMicrosecond);
 
 void BM_reevaluate_half(benchmark::State& st) {
     const auto K = static_cast<std::size_t>(st.range(0));
@@ -52,7 +55,7 @@ BENCHMARK(BM_reevaluate_half)->Arg(16)->Unit(benchmark::kMicrosecond);
 void BM_env_step(benchmark::State& st) {
     const auto K = static_cast<std::size_t>(st.range(0));
     const std::size_t T = 1000;
-    sim::dvfs_env env(make(K, T));
+    sim::dvfs_env env(make(K, T, st.range(1) != 0));
     rng_type rng(1);
     (void)env.reset(rng);
     dvfs::action a(K, 5);
@@ -66,6 +69,6 @@ void BM_env_step(benchmark::State& st) {
     }
     st.counters["island_intervals_per_s"] = benchmark::Counter(static_cast<double>(K), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_env_step)->Arg(16)->Arg(64);
+BENCHMARK(BM_env_step)->Args({16, 0})->Args({64, 0})->Args({16, 1})->Args({64, 1});
 
 }  // namespace
