@@ -9,17 +9,22 @@
 // platform file and ARMPM targets work unchanged. The second test runs the same points through the
 // simulator (its own temperatures, interval model and idle islands) rather than the equations.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <Eigen/Dense>
 #include <nlohmann/json.hpp>
 
+#include <l2s/io/armpm.hpp>
 #include <l2s/io/platform.hpp>
+#include <l2s/sim/platform.hpp>
 #include <l2s/sim/simulator.hpp>
 
 #include "../support/data.hpp"
@@ -160,4 +165,131 @@ TEST_CASE("validation: the simulator reproduces the measured energy and EDP rati
         }
         return std::pair{e, t};
     });
+}
+
+// Generalisation: the power and time model fitted on some programs and frequencies predicts the others. For each
+// program (and core count) p and each measured frequency f_h in turn (the top one included):
+//   time  T_p(f) = a_p/f + b_p through p's own run times at the other frequencies (what a runtime measures);
+//   power P = C_core·n·u·V²f + C_cluster·V²f + V·(c₁T²e^{c₂/T} + I_gate), C_core and C_cluster by least squares
+//         on every other program at the other frequencies (leakage: the platform's board fit), evaluated for p
+//         with its mean utilisation at the other frequencies, the platform's voltage at f, and the other
+//         programs' mean die temperature at f;
+// then p's energy and EDP ratios between f_h and each other frequency, all from the model, against the measured
+// ones. Points are medians over the executions of (program, cores, frequency) in the folder's single-session
+// files (`_el` in the name when there are such files; all files otherwise), so any ARMPM-format folder named by
+// L2S_ARMPM_DIR runs the same check; every point's error is printed.
+TEST_CASE("validation: fitted on other programs and frequencies, the model predicts held-out energy and EDP ratios") {
+    const auto armpm = l2s::test::data_dir("L2S_ARMPM_DIR", "data/armpm");
+    if (!armpm) return;
+    auto tables = l2s::io::read_armpm_folder(*armpm);
+    const bool single = std::any_of(tables.begin(), tables.end(), [](const auto& t) { return t.source.find("_el") != std::string::npos; });
+    struct point {
+        double time = 0, power = 0, util = 0, temp = 0;
+    };
+    std::map<std::tuple<std::string, int, int>, std::vector<point>> runs;
+    for (const auto& t : tables) {
+        if (single && t.source.find("_el") == std::string::npos) continue;
+        for (const auto& r : l2s::io::armpm_runs(t)) {
+            if (!std::isfinite(r.cycles) || !std::isfinite(r.temp_c)) continue;
+            const int mhz = static_cast<int>(std::lround(r.freq_hz / 1e6));
+            runs[{r.benchmark, r.cores, mhz}].push_back(
+                {r.time_s, r.power_w, r.cycles / (r.cores * r.freq_hz * r.time_s), r.temp_c});
+        }
+    }
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        const std::size_t n = v.size();
+        return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    };
+    std::map<std::tuple<std::string, int, int>, point> pts;
+    std::set<int> freqs;
+    std::set<std::pair<std::string, int>> programs;
+    for (const auto& [key, v] : runs) {
+        point p;
+        auto col = [&](double point::*m) {
+            std::vector<double> x;
+            for (const auto& e : v) x.push_back(e.*m);
+            return median(x);
+        };
+        p.time = col(&point::time), p.power = col(&point::power), p.util = col(&point::util), p.temp = col(&point::temp);
+        pts[key] = p;
+        freqs.insert(std::get<2>(key));
+        programs.insert({std::get<0>(key), std::get<1>(key)});
+    }
+    REQUIRE(freqs.size() >= 3);
+    // the model's fixed parts: the big island of the platform (voltages per frequency, leakage)
+    const auto chip = l2s::sim::exynos5422("asv_board_b");
+    const auto& big = chip.islands[1];
+    auto volt = [&](int mhz) {
+        for (const auto& o : big.opps)
+            if (std::abs(o.freq_hz - mhz * 1e6) < 0.5e6) return o.volt_v;
+        FAIL("no OPP at " << mhz << " MHz");
+        return 0.0;
+    };
+    int checked = 0, within = 0;
+    double worst_e = 0.0, worst_edp = 0.0;
+    for (const auto& [prog, cores] : programs) {
+        for (int fh : freqs) {
+            std::vector<int> known;
+            for (int f : freqs)
+                if (f != fh && pts.count({prog, cores, f})) known.push_back(f);
+            if (known.size() < 2 || !pts.count({prog, cores, fh})) continue;
+            // time through p's own runs at the known frequencies (least squares in 1/f)
+            Eigen::MatrixXd A(known.size(), 2);
+            Eigen::VectorXd y(known.size());
+            double u = 0.0;
+            for (std::size_t i = 0; i < known.size(); ++i) {
+                const auto& q = pts.at({prog, cores, known[i]});
+                A(static_cast<Eigen::Index>(i), 0) = 1.0 / known[i];
+                A(static_cast<Eigen::Index>(i), 1) = 1.0;
+                y(static_cast<Eigen::Index>(i)) = q.time;
+                u += q.util / static_cast<double>(known.size());
+            }
+            const Eigen::Vector2d ab = A.colPivHouseholderQr().solve(y);
+            auto time = [&](int f) { return ab(0) / f + ab(1); };
+            // power coefficients from every other program at the known frequencies
+            std::vector<std::array<double, 3>> rows;  // n·u·V²f, V²f, P − leakage
+            std::map<int, std::pair<double, int>> temp_at;  // other programs' mean temperature per frequency (same cores)
+            for (const auto& [key, q] : pts) {
+                const auto& [b, c, f] = key;
+                if (b == prog) continue;
+                if (c == cores) temp_at[f].first += q.temp, ++temp_at[f].second;
+                if (f == fh) continue;
+                const double v = volt(f), v2f = v * v * f * 1e6;
+                rows.push_back({c * q.util * v2f, v2f, q.power - big.leakage.power_w(v, q.temp)});
+            }
+            Eigen::MatrixXd P(rows.size(), 2);
+            Eigen::VectorXd z(rows.size());
+            for (std::size_t i = 0; i < rows.size(); ++i)
+                P(static_cast<Eigen::Index>(i), 0) = rows[i][0], P(static_cast<Eigen::Index>(i), 1) = rows[i][1],
+                                           z(static_cast<Eigen::Index>(i)) = rows[i][2];
+            const Eigen::Vector2d cc = P.colPivHouseholderQr().solve(z);
+            auto power = [&](int f) {
+                const double v = volt(f), v2f = v * v * f * 1e6, tc = temp_at.at(f).first / temp_at.at(f).second;
+                return (cc(0) * cores * u + cc(1)) * v2f + big.leakage.power_w(v, tc);
+            };
+            const auto& mh = pts.at({prog, cores, fh});
+            for (int f : known) {
+                const auto& mf = pts.at({prog, cores, f});
+                const double e_model = power(fh) * time(fh) / (power(f) * time(f));
+                const double e_meas = mh.power * mh.time / (mf.power * mf.time);
+                const double edp_model = e_model * time(fh) / time(f), edp_meas = e_meas * mh.time / mf.time;
+                const double de = e_model / e_meas - 1.0, dedp = edp_model / edp_meas - 1.0;
+                MESSAGE(prog << " " << cores << " core(s), held-out " << fh << " MHz vs " << f << " MHz: energy ratio error "
+                             << 100 * de << " %, EDP ratio error " << 100 * dedp << " %");
+                ++checked;
+                within += std::abs(de) < 0.10 && std::abs(dedp) < 0.10;
+                worst_e = std::max(worst_e, std::abs(de));
+                worst_edp = std::max(worst_edp, std::abs(dedp));
+            }
+        }
+    }
+    MESSAGE("generalisation: " << within << " of " << checked << " ratios within 10 %; worst energy ratio error "
+                               << 100 * worst_e << " %, EDP ratio " << 100 * worst_edp << " %");
+    // On the shared folder: 105 of 108 ratios within 10 %, worst 8.1 % (energy) and 12.8 % (EDP), all three misses
+    // facesim on 2 cores (docs/calibration.md#generalisation). Guarded here, for any folder, with a small margin.
+    CHECK(checked > 0);
+    CHECK(static_cast<double>(within) >= 0.97 * static_cast<double>(checked));
+    CHECK(worst_e < 0.10);
+    CHECK(worst_edp < 0.13);
 }
