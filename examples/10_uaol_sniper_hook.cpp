@@ -1,12 +1,13 @@
 // examples/10_uaol_sniper_hook.cpp: UaOL learning online inside a Sniper/HotSniper-style simulator.
 //
 // A softmax policy is trained on oracle labels of one program (dedup) and wrapped in online::uaol_policy,
-// its gate and conformal sets calibrated on held-out states of that program. The hook (host::dvfs_hook) is
-// called every epoch the way HotSniper calls its DVFS policies, on a program the policy has not seen
-// (streamcluster); because UaOL has observe(), the hook tells it what each epoch's decision led to, so its
-// runtime models, SGD steps and slack account run inside the simulator. l2s's simulator stands in for the
-// host simulator. Prints the share of unseen decisions per episode, which falls as UaOL adapts
-// (docs/host.md#sniper_hook).
+// its gate and conformal sets calibrated on held-out states of that program. It runs behind HotSniper's own
+// DVFS-policy interface (host::hotsniper_policy: constructed with the simulator's performance counters, called
+// as getFrequencies(oldFrequencies, activeCores) every epoch) on a program the policy has not seen
+// (streamcluster); because UaOL has observe(), it is told what each epoch's decision led to, so its runtime
+// models, SGD steps and slack account run inside the simulator. l2s's simulator stands in for the host
+// simulator and fills the counters. Prints the share of unseen decisions per episode, which falls as UaOL
+// adapts (docs/host.md#hotsniper).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,13 +15,28 @@
 #include <span>
 #include <vector>
 
-#include <l2s/host/sniper.hpp>
+#include <l2s/host/hotsniper.hpp>
 #include <l2s/learn/imitation.hpp>
 #include <l2s/learn/softmax_trainer.hpp>
 #include <l2s/online/island_models.hpp>
 #include <l2s/online/uaol_policy.hpp>
 #include <l2s/search/local.hpp>
 #include <l2s/sim.hpp>
+
+/// HotSniper's PerformanceCounters as the host simulator fills them every epoch: per-core power, temperature,
+/// utilisation and CPI (here from l2s's simulator's last observation; cores in islands of `per_island`).
+struct host_counters {
+    const l2s::dvfs::observation* last = nullptr;
+    std::size_t per_island = 4;
+    [[nodiscard]] std::size_t island(int c) const { return static_cast<std::size_t>(c) / per_island; }
+    [[nodiscard]] bool active(int c) const { return static_cast<std::size_t>(c) % per_island < last->active_cores[island(c)]; }
+    [[nodiscard]] double getPowerOfCore(int c) const { return last->power_w[island(c)] / static_cast<double>(per_island); }
+    [[nodiscard]] double getTemperatureOfCore(int c) const { return last->temp_c[island(c)]; }
+    [[nodiscard]] double getUtilizationOfCore(int c) const { return active(c) ? last->utilisation[island(c)] : 0.0; }
+    [[nodiscard]] double getCPIOfCore(int c) const { return last->ipc[island(c)] > 0.0 ? 1.0 / last->ipc[island(c)] : 0.0; }
+    // not in HotSniper's class: the adapter uses it when present (else memory intensity reads as 0)
+    [[nodiscard]] double getMemoryAccessesPerInstructionOfCore(int c) const { return last->mem_per_instr[island(c)]; }
+};
 
 int main() {
     using namespace l2s;
@@ -48,48 +64,45 @@ int main() {
     const auto labels = calib.label_tensor();
     uaol.calibrate(calib_states, std::span<const level_t>(labels.data(), labels.size()), rng);
 
-    // 2. The host simulator's view: cores, islands, frequency tables in MHz; 1 ms epochs.
-    std::vector<std::size_t> island_of_core, first_core(K);
+    // 2. The host simulator's view: cores, islands, frequency tables in MHz; 1 ms epochs; its counters.
+    std::vector<std::size_t> island_of_core;
     std::vector<std::vector<int>> table_mhz(K);
     for (std::size_t k = 0; k < K; ++k) {
-        first_core[k] = island_of_core.size();
         island_of_core.insert(island_of_core.end(), chip.islands[k].cores, k);
         for (const auto& o : chip.islands[k].opps) table_mhz[k].push_back(static_cast<int>(std::lround(o.freq_hz * 1e-6)));
     }
-    host::dvfs_hook hook(std::move(uaol), island_of_core, table_mhz, 1e-3);
+    host_counters counters;
+    host::hotsniper_policy<decltype(uaol), host_counters> policy(&counters, std::move(uaol), island_of_core, table_mhz, 1e-3);
 
-    // 3. Four episodes of the unseen program, the hook called every epoch.
+    // 3. Four episodes of the unseen program, the policy called every epoch as HotSniper calls its DVFS policies.
     sim::dvfs_env host(program("streamcluster", 2));
-    std::vector<int> mhz(cores), next(cores);
-    std::vector<std::uint8_t> active(cores);
+    std::vector<int> mhz(cores);
+    std::vector<bool> active(cores);
     dvfs::action a(K, 0);
     for (int episode = 0; episode < 4; ++episode) {
-        const dvfs::observation* o = &host.reset(rng);
-        hook.reset();
+        counters.last = &host.reset(rng);
+        policy.hook().reset();
         std::size_t unseen = 0, epochs = 0;
         while (!host.done()) {
-            for (std::size_t c = 0; c < cores; ++c) {  // per-core readings of the last epoch
-                const std::size_t k = island_of_core[c];
-                active[c] = c - first_core[k] < o->active_cores[k] ? 1 : 0;
-                mhz[c] = static_cast<int>(std::lround(o->freq_hz[k] * 1e-6));
-                hook.set_core_counters(c, {.utilisation = active[c] ? o->utilisation[k] : 0.0, .ipc = o->ipc[k],
-                                           .mem_per_instr = o->mem_per_instr[k],
-                                           .power_w = o->power_w[k] / static_cast<double>(chip.islands[k].cores),
-                                           .temp_c = o->temp_c[k]});
+            for (std::size_t c = 0; c < cores; ++c) {  // the host's per-core state of the last epoch
+                active[c] = counters.active(static_cast<int>(c));
+                mhz[c] = static_cast<int>(std::lround(counters.last->freq_hz[island_of_core[c]] * 1e-6));
             }
-            hook.decide(mhz, active, next);
-            unseen += hook.policy().last_unseen() ? 1 : 0;
+            const std::vector<int> next = policy.getFrequencies(mhz, active);
+            unseen += policy.policy().last_unseen() ? 1 : 0;
             ++epochs;
-            for (std::size_t k = 0; k < K; ++k)  // the island's frequency → level
-                a[k] = static_cast<level_t>(std::find(table_mhz[k].begin(), table_mhz[k].end(), next[first_core[k]]) -
-                                            table_mhz[k].begin());
+            for (std::size_t k = 0; k < K; ++k) {  // the island's frequency → level
+                const int f = next[static_cast<std::size_t>(std::find(island_of_core.begin(), island_of_core.end(), k) -
+                                                            island_of_core.begin())];
+                a[k] = static_cast<level_t>(std::find(table_mhz[k].begin(), table_mhz[k].end(), f) - table_mhz[k].begin());
+            }
             (void)host.step(a);
-            o = &host.observe();
+            counters.last = &host.observe();
         }
         std::printf("episode %d: %5.1f%% of decisions unseen, EDP %.4g J·s, slowdown %+.1f%%\n", episode,
                     100.0 * static_cast<double>(unseen) / static_cast<double>(epochs), host.score().edp(),
                     100.0 * host.score().slowdown(host.reference().time_s));
     }
-    std::printf("UaOL took %zu SGD steps inside the simulator\n", hook.policy().sgd_steps());
-    return hook.policy().sgd_steps() > 0 ? 0 : 1;
+    std::printf("UaOL took %zu SGD steps inside the simulator\n", policy.policy().sgd_steps());
+    return policy.policy().sgd_steps() > 0 ? 0 : 1;
 }

@@ -9,6 +9,7 @@
 #include <l2s/host/power.hpp>
 #include <l2s/host/proc_stat.hpp>
 #include <l2s/host/sampler.hpp>
+#include <l2s/host/hotsniper.hpp>
 #include <l2s/host/sniper.hpp>
 #include <l2s/host/stop_signals.hpp>
 #include <l2s/host/thermal.hpp>

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <l2s/host/governor_loop.hpp>
+#include <l2s/host/hotsniper.hpp>
 #include <l2s/host/machine.hpp>
 #include <l2s/host/sniper.hpp>
 #include <l2s/host/stop_signals.hpp>
@@ -237,7 +238,21 @@ TEST_CASE("host daemon dry-run on this machine: 200 intervals at 1 ms with the d
     MESSAGE("overruns " << r.overruns << ", mean decide " << r.mean_decide_s * 1e6 << " us, mean utilisation " << util_sum / 200);
 }
 
-TEST_CASE("host::dvfs_hook: UaOL learns inside a simulator that calls it HotSniper's way") {
+namespace {
+/// HotSniper's PerformanceCounters as the simulator would fill them: the last epoch's per-core readings.
+struct sim_counters {
+    const dvfs::observation* o = nullptr;
+    [[nodiscard]] std::size_t island(int c) const { return static_cast<std::size_t>(c) / 4; }
+    [[nodiscard]] bool active(int c) const { return static_cast<std::size_t>(c % 4) < o->active_cores[island(c)]; }
+    [[nodiscard]] double getPowerOfCore(int c) const { return o->power_w[island(c)] / 4.0; }
+    [[nodiscard]] double getTemperatureOfCore(int c) const { return o->temp_c[island(c)]; }
+    [[nodiscard]] double getUtilizationOfCore(int c) const { return active(c) ? o->utilisation[island(c)] : 0.0; }
+    [[nodiscard]] double getCPIOfCore(int c) const { return o->ipc[island(c)] > 0.0 ? 1.0 / o->ipc[island(c)] : 0.0; }
+    [[nodiscard]] double getMemoryAccessesPerInstructionOfCore(int c) const { return o->mem_per_instr[island(c)]; }
+};
+}  // namespace
+
+TEST_CASE("host::hotsniper_policy: UaOL learns inside a simulator that calls it through HotSniper's interface") {
     const auto chip = sim::sniper_manycore(8, 4, 8);
     auto uaol = trained_uaol("dedup", 1);
     const std::size_t K = chip.num_islands(), C = 8;
@@ -246,41 +261,39 @@ TEST_CASE("host::dvfs_hook: UaOL learns inside a simulator that calls it HotSnip
     for (std::size_t c = 0; c < C; ++c) island_of_core[c] = c / 4;
     for (std::size_t k = 0; k < K; ++k)
         for (const auto& op : chip.islands[k].opps) mhz[k].push_back(static_cast<int>(std::lround(op.freq_hz * 1e-6)));
-    host::dvfs_hook hook(uaol, island_of_core, mhz, 1e-3);
+    sim_counters counters;
+    host::hotsniper_policy<decltype(uaol), sim_counters> policy(&counters, uaol, island_of_core, mhz, 1e-3);
     sim::dvfs_env env(make_sim("streamcluster", 2));
     rng_type rng(17);
-    std::vector<int> old(C), out(C);
-    std::vector<std::uint8_t> active(C);
+    std::vector<int> old(C);
+    std::vector<bool> active(C);
     dvfs::action a(K, 0);
     std::vector<int> unseen;
     std::vector<double> per_episode;
     for (int episode = 0; episode < 4; ++episode) {
-        const dvfs::observation* o = &env.reset(rng);
-        hook.reset();
+        counters.o = &env.reset(rng);
+        policy.hook().reset();
         const std::size_t before = unseen.size();
         while (!env.done()) {
-            for (std::size_t c = 0; c < C; ++c) {  // the host's per-core readings of the last epoch
-                const std::size_t k = island_of_core[c];
-                active[c] = (c % 4) < o->active_cores[k] ? 1 : 0;
-                old[c] = static_cast<int>(std::lround(o->freq_hz[k] * 1e-6));
-                hook.set_core_counters(c, {.utilisation = active[c] ? o->utilisation[k] : 0.0, .ipc = o->ipc[k],
-                                           .mem_per_instr = o->mem_per_instr[k], .power_w = o->power_w[k] / 4.0, .temp_c = o->temp_c[k]});
+            for (std::size_t c = 0; c < C; ++c) {  // the host's per-core state of the last epoch
+                active[c] = counters.active(static_cast<int>(c));
+                old[c] = static_cast<int>(std::lround(counters.o->freq_hz[c / 4] * 1e-6));
             }
-            hook.decide(old, active, out);
-            unseen.push_back(hook.policy().last_unseen() ? 1 : 0);
+            const std::vector<int> out = policy.getFrequencies(old, active);
+            unseen.push_back(policy.policy().last_unseen() ? 1 : 0);
             for (std::size_t k = 0; k < K; ++k)
                 a[k] = static_cast<level_t>(std::find(mhz[k].begin(), mhz[k].end(), out[k * 4]) - mhz[k].begin());
             (void)env.step(a);
-            o = &env.observe();
+            counters.o = &env.observe();
         }
         double n = 0;
         for (std::size_t i = before; i < unseen.size(); ++i) n += unseen[i];
         per_episode.push_back(n / double(unseen.size() - before));
     }
-    const auto& u = hook.policy();
+    const auto& u = policy.policy();
     CHECK(u.decisions() == unseen.size());
     CHECK(u.sgd_steps() > 0);
-    MESSAGE("hook: unseen fraction per episode " << per_episode[0] << " " << per_episode[1] << " " << per_episode[2] << " "
+    MESSAGE("hotsniper_policy: unseen fraction per episode " << per_episode[0] << " " << per_episode[1] << " " << per_episode[2] << " "
                                                  << per_episode[3] << ", SGD steps " << u.sgd_steps());
     CHECK(per_episode.back() < per_episode.front());
 }
