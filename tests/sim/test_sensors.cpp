@@ -106,6 +106,21 @@ TEST_CASE("sensors: an interval longer than the window reports its own power; re
     }
 }
 
+TEST_CASE("sensors: a window far shorter than the interval costs one update, not one per window") {
+    sim::sim_config cfg;
+    cfg.interval_s = 0.5;
+    const sim::simulator s(one_island({.power_window_s = 1e-12}), busy(2), cfg);  // 5·10^11 windows per interval
+    auto st = s.initial_state();
+    dvfs::observation o;
+    o.resize(1);
+    const auto l = static_cast<level_t>(3);
+    for (int t = 0; t < 2; ++t) {
+        const auto r = s.step(st, &l, &o);
+        CHECK(o.power_w[0] == doctest::Approx(r.energy_j / r.time_s).epsilon(1e-12));
+        CHECK(st.sensor_elapsed_s < 1e-12);
+    }
+}
+
 TEST_CASE("sensors: the Odroid-XU3 reports what its measured logs show, 1 mW power steps and whole degrees") {
     const auto chip = sim::odroid_xu3();
     CHECK(chip.sensors.power_window_s == doctest::Approx(0.263808));

@@ -285,23 +285,26 @@ private:
         return s;
     }
 
-    /// The rail sensors' averaging windows over an interval of length span at the island powers s.power_w: each
-    /// window that completes inside it sets the reading to that window's mean power.
+    /// The rail sensors' averaging windows over an interval of length span at the island powers s.power_w: when
+    /// windows complete inside it, the reading becomes the last completed window's mean power (the interval's
+    /// own power when that window lies inside it). O(1) whatever the ratio of span to the window.
     void advance_sensors(sim_state& s, double span) const noexcept {
         const double W = plat_.sensors.power_window_s;
         const std::size_t K = num_islands();
-        double left = span;
-        while (s.sensor_elapsed_s + left >= W) {
-            const double dt = W - s.sensor_elapsed_s;
-            for (std::size_t k = 0; k < K; ++k) {
-                s.sensor_power_w[k] = (s.sensor_energy_j[k] + s.power_w[k] * dt) / W;
-                s.sensor_energy_j[k] = 0.0;
-            }
-            left -= dt;
-            s.sensor_elapsed_s = 0.0;
+        const double total = s.sensor_elapsed_s + span;  // time since the current window began
+        if (total < W) {
+            for (std::size_t k = 0; k < K; ++k) s.sensor_energy_j[k] += s.power_w[k] * span;
+            s.sensor_elapsed_s = total;
+            return;
         }
-        for (std::size_t k = 0; k < K; ++k) s.sensor_energy_j[k] += s.power_w[k] * left;
-        s.sensor_elapsed_s += left;
+        const double windows = std::floor(total / W);      // windows completed, counted from the current one
+        const double rest = std::max(0.0, total - windows * W);  // into the window that is still open
+        const bool first_spans = windows < 2.0;              // the last completed window began before this interval
+        for (std::size_t k = 0; k < K; ++k) {
+            s.sensor_power_w[k] = first_spans ? (s.sensor_energy_j[k] + s.power_w[k] * (W - s.sensor_elapsed_s)) / W : s.power_w[k];
+            s.sensor_energy_j[k] = s.power_w[k] * rest;
+        }
+        s.sensor_elapsed_s = rest;
     }
 
     /// A reading of value v at resolution q: truncated (power: the XU3 driver and logger truncate) or rounded.
