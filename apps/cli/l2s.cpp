@@ -277,8 +277,13 @@ int cmd_adapt(const json& j, const std::string& out) {
     std::vector<level_t> labels;
     rng_type rng(sc.seed);
     for (std::size_t i = 0; i < calib_apps.size(); ++i) {
+        // a built-in platform is built for each program (article_4vfi sizes its islands per application)
+        const sim::platform seen_chip = sc.builtin.empty() ? chip : sim::builtin_platform_for(sc.builtin, calib_apps[i]);
+        if (seen_chip.levels_per_island() != levels)
+            throw invalid_config("l2s adapt: the platform gives " + calib_apps[i] + " other islands or levels than the workload");
+        std::printf("calibration on %s (%s)\n", calib_apps[i].c_str(), seen_chip.name.c_str());
         const auto seen = std::make_shared<const sim::simulator>(
-            chip, sim::parsec_workload(calib_apps[i], K, {.intervals = T, .seed = sc.seed + 7 * i}));
+            seen_chip, sim::parsec_workload(calib_apps[i], K, {.intervals = T, .seed = sc.seed + 7 * i}));
         std::visit([&](auto& m) { (void)sim::identify(m, *seen, rng); }, models);
         sim::sequence_evaluator ev(seen);
         const auto o = search::oracle().search(ev, vf_sequence{}, {.max_evaluations = evaluations}, rng);

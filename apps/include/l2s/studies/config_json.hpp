@@ -30,6 +30,7 @@ namespace l2s::studies {
 /// The reader takes these keys from r (which rejects unknown ones when finished by the caller).
 struct scenario {
     sim::platform platform;
+    std::string builtin;  ///< the built-in platform name when the scenario named one (empty: a platform file)
     sim::workload workload;
     std::uint64_t seed = 1;
 };
@@ -102,6 +103,7 @@ struct scenario {
     std::string program;
     if (w->is_string()) program = w->get<std::string>();
     else if (w->is_object() && w->contains("parsec") && (*w)["parsec"].is_string()) program = (*w)["parsec"].get<std::string>();
+    s.builtin = p == nullptr ? "sniper_manycore" : p->is_string() ? p->get<std::string>() : "";
     s.platform = p == nullptr      ? sim::builtin_platform("sniper_manycore")
                  : p->is_string() ? sim::builtin_platform_for(p->get<std::string>(), program)
                                   : platform_spec_from_json(*p, path + ".platform");
