@@ -54,13 +54,9 @@ public:
     const observation& reset(rng_type& rng) {
         noise_ = rng_type(rng());
         state_ = sim_->initial_state();
-        // the observation before interval 0 (sequence_evaluator::initial_observation), and the true temperatures
-        // of that virtual interval for the peak (readings may be quantised)
-        sim_state probe = state_;
-        (void)sim_->step(probe, state_.level.data(), &obs_);
-        obs_.interval = 0;
+        const double first_peak = sequence_evaluator::initial_observation(*sim_, obs_);
         score_ = {};
-        score_.peak_temp_c = *std::max_element(probe.temp_c.begin(), probe.temp_c.end());
+        score_.peak_temp_c = first_peak;  // true temperatures: the readings may be quantised
         for (double t : state_.temp_c) score_.peak_temp_c = std::max(score_.peak_temp_c, t);
         return obs_;
     }

@@ -125,11 +125,13 @@ public:
     }
 
     /// Writes into o the observation a governor reads before interval 0: the top levels over a virtual
-    /// interval 0 from the initial state (o must be sized for K islands).
-    static void initial_observation(const simulator& sim, observation& o) {
+    /// interval 0 from the initial state (o must be sized for K islands). Returns the hottest true island
+    /// temperature of that virtual interval (the readings in o may be quantised by the platform's sensors).
+    static double initial_observation(const simulator& sim, observation& o) {
         sim_state probe = sim.initial_state();
         (void)sim.step(probe, sim.initial_state().level.data(), &o);
         o.interval = 0;
+        return *std::max_element(probe.temp_c.begin(), probe.temp_c.end());
     }
 
 private:
