@@ -18,6 +18,7 @@
 
 #include <l2s/io/armpm.hpp>
 #include <l2s/io/trace.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/simulator.hpp>
 #include <l2s/sim/thermal_fit.hpp>
 

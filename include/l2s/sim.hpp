@@ -13,6 +13,7 @@
 #include <l2s/sim/identification.hpp>
 #include <l2s/sim/lookahead_model.hpp>
 #include <l2s/sim/observation.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/power_fit.hpp>
 #include <l2s/sim/thermal_fit.hpp>

@@ -1,6 +1,7 @@
 // Fuzzes io::workload_from_json (workload files, schema l2s-workload-v1); a loaded workload must simulate
 // and write back to the same document.
 #include <l2s/io/workload.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 
 #include "fuzz_json.hpp"

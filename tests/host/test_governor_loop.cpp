@@ -18,6 +18,7 @@
 #include <l2s/online/island_models.hpp>
 #include <l2s/online/uaol_policy.hpp>
 #include <l2s/search/local.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>

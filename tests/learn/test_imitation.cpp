@@ -7,6 +7,7 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/learn/imitation.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/workload.hpp>

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <l2s/io/platform.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/simulator.hpp>
 

@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <l2s/io/armpm.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/simulator.hpp>
 #include <l2s/sim/thermal_fit.hpp>

@@ -24,6 +24,7 @@
 
 #include <l2s/io/armpm.hpp>
 #include <l2s/io/platform.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/simulator.hpp>
 

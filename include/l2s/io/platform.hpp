@@ -16,6 +16,7 @@
 #include <l2s/core/error.hpp>
 #include <l2s/io/integrity.hpp>
 #include <l2s/io/json_util.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/platform.hpp>
 
 namespace l2s::io {

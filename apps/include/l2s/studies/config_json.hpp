@@ -15,6 +15,7 @@
 #include <l2s/io/platform.hpp>
 #include <l2s/io/strict_reader.hpp>
 #include <l2s/io/workload.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/studies/l2s_study.hpp>
 #include <l2s/studies/leave_one_out.hpp>
 #include <l2s/studies/uaol_setup.hpp>

@@ -32,6 +32,7 @@
 #include <l2s/search/greedy.hpp>
 #include <l2s/search/lds.hpp>
 #include <l2s/search/local.hpp>
+#include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/cpufreq_governors.hpp>
 #include <l2s/sim/dtm.hpp>
 #include <l2s/sim/dvfs_env.hpp>
