@@ -17,6 +17,7 @@
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/power_fit.hpp>
 #include <l2s/sim/thermal_fit.hpp>
+#include <l2s/sim/thread_roles.hpp>
 #include <l2s/sim/profiler.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/simulator.hpp>

@@ -20,7 +20,8 @@ namespace l2s::io {
 
 /// The JSON form of a workload (every phase field written, so the file documents itself):
 /// {"schema": "l2s-workload-v1", "name": ..., "work_scale": [...] (only when set),
-///  "islands": [[{"cpi_core", "mem_per_instr", "t_mem_s", "activity", "active_fraction", "intervals"}, ...], ...]}
+///  "islands": [[{"cpi_core", "mem_per_instr", "t_mem_s", "activity", "active_fraction", "intervals", "threads",
+///   "work_scale"}, ...], ...]}
 [[nodiscard]] inline nlohmann::json workload_to_json(const sim::workload& w) {
     nlohmann::json j;
     j["schema"] = "l2s-workload-v1";
@@ -35,7 +36,9 @@ namespace l2s::io {
                               {"t_mem_s", p.t_mem_s},
                               {"activity", p.activity},
                               {"active_fraction", p.active_fraction},
-                              {"intervals", p.intervals}});
+                              {"intervals", p.intervals},
+                              {"threads", p.threads},
+                              {"work_scale", p.work_scale}});
         islands.push_back(std::move(phases));
     }
     j["islands"] = std::move(islands);
@@ -79,6 +82,8 @@ inline sim::workload workload_from_json_body(const nlohmann::json& j) {
             pr.get("activity", p.activity);
             pr.get("active_fraction", p.active_fraction);
             pr.get("intervals", p.intervals);
+            pr.get("threads", p.threads);
+            pr.get("work_scale", p.work_scale);
             pr.finish();
             phases.push_back(p);
         }

@@ -114,9 +114,11 @@ public:
                     mtm_[j] = ph.mem_per_instr * ph.t_mem_s;
                     mpi_[j] = ph.mem_per_instr;
                     act_[j] = ph.activity;
-                    nact_[j] = std::round(ph.active_fraction * static_cast<double>(plat_.islands[k].cores));
+                    const double cores = static_cast<double>(plat_.islands[k].cores);
+                    nact_[j] = ph.threads > 0 ? std::min(static_cast<double>(ph.threads), cores)
+                                              : std::round(ph.active_fraction * cores);
                     const double tpi_top = ph.cpi_core * lv_[k].inv_cap_f.back() + mtm_[j];
-                    work_[j] = nact_[j] > 0.0 ? scale * cfg_.interval_s / tpi_top : 0.0;
+                    work_[j] = nact_[j] > 0.0 ? scale * ph.work_scale * cfg_.interval_s / tpi_top : 0.0;
                 }
         }
         // thermal neighbours (a line, or a grid of grid_columns)

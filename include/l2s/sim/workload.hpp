@@ -26,6 +26,13 @@ struct phase {
     double activity = 1.0;         ///< switching activity of a busy core, in [0, 1]
     double active_fraction = 1.0;  ///< share of the island's cores with work, in [0, 1] (0: idle phase)
     std::size_t intervals = 1;     ///< length in fixed-work intervals, ≥ 1
+    /// Busy cores when > 0 (capped at the island's cores; overrides active_fraction): a serial section is a
+    /// phase with threads = 1 on one island and idle phases on the others (sim/thread_roles.hpp).
+    std::size_t threads = 0;
+    /// The phase's work per interval relative to a core that is busy all Δt at the top level, in (0, 1]:
+    /// load imbalance that changes from phase to phase, or a lighter pipeline stage. Multiplies the island's
+    /// workload::work_scale.
+    double work_scale = 1.0;
 };
 
 /// A program per island (phases in order, each island's phases summing to the same T intervals), with an
@@ -63,6 +70,8 @@ struct workload {
                 if (!(p.active_fraction >= 0.0 && p.active_fraction <= 1.0))
                     throw invalid_config(f + "active_fraction must be in [0, 1]");
                 if (p.intervals == 0) throw invalid_config(f + "intervals must be >= 1");
+                if (!(p.work_scale > 0.0 && p.work_scale <= 1.0)) throw invalid_config(f + "work_scale must be in (0, 1]");
+                if (p.threads > 4096) throw invalid_config(f + "threads must be <= 4096");
                 t += p.intervals;
             }
             if (t != T)
