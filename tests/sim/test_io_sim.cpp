@@ -266,4 +266,15 @@ TEST_CASE("io scenario specs: a workload file in an experiment file; exactly one
     CHECK_THROWS_WITH_AS((void)studies::workload_spec_from_json(json{{"file", file.string()}, {"parsec", "dedup"}}, "scenario.workload", 4, 200, 1),
                          doctest::Contains("exactly one of"), invalid_config);
     std::filesystem::remove(file);
+    // thread roles: the experiment file's switch builds the same workload as the library call
+    const auto roles = studies::workload_spec_from_json(json{{"parsec", "freqmine"}, {"thread_roles", true}},
+                                                        "scenario.workload", 4, 120, 3);
+    const auto direct = sim::with_thread_roles(sim::parsec_workload("freqmine", 4, {.intervals = 120, .seed = 3}),
+                                               {.seed = 3});
+    CHECK(io::workload_to_json(roles) == io::workload_to_json(direct));
+    CHECK(roles.islands[0].front().threads == 1);
+    CHECK_THROWS_WITH_AS((void)studies::workload_spec_from_json(json{{"synthetic", "bursty"}, {"thread_roles", true}},
+                                                               "scenario.workload", 4, 120, 3),
+                         "l2s::studies::workload_spec_from_json: scenario.workload.thread_roles: applies to \"parsec\" programs only",
+                         invalid_config);
 }

@@ -16,6 +16,7 @@
 #include <l2s/io/strict_reader.hpp>
 #include <l2s/io/workload.hpp>
 #include <l2s/sim/builtin_platforms.hpp>
+#include <l2s/sim/thread_roles.hpp>
 #include <l2s/studies/l2s_study.hpp>
 #include <l2s/studies/leave_one_out.hpp>
 #include <l2s/studies/uaol_setup.hpp>
@@ -24,7 +25,7 @@ namespace l2s::studies {
 
 /// A platform and a workload on it, read from JSON:
 ///   "platform": "<built-in name>" | {"file": path, "opp_table", "total_cores", "cores_per_island", "levels"}
-///   "workload": "<PARSEC name>" | {"parsec": name, "profile_cores", "imbalance"}
+///   "workload": "<PARSEC name>" | {"parsec": name, "profile_cores", "imbalance", "thread_roles"}
 ///               | {"synthetic": "compute_bound"|"memory_bound"|"phase_alternating"|"bursty", "min_dwell", "max_dwell"}
 ///               | {"file": path to a workload file (io/workload.hpp; its own intervals, one program per island)}
 ///   "intervals": T (default 200), "seed": s (default 1)
@@ -56,6 +57,7 @@ struct scenario {
     if (j.is_string()) return sim::parsec_workload(j.get<std::string>(), K, {.intervals = T, .seed = seed});
     io::strict_reader r(j, path, "l2s::studies::workload_spec_from_json");
     std::string parsec, synthetic, file;
+    bool roles = false;
     sim::parsec_options po;
     po.intervals = T;
     po.seed = seed;
@@ -64,6 +66,7 @@ struct scenario {
     r.get("parsec", parsec);
     r.get("profile_cores", po.profile_cores);
     r.get("imbalance", po.imbalance);
+    r.get("thread_roles", roles);
     so.imbalance = po.imbalance;
     r.get("synthetic", synthetic);
     r.get("min_dwell", so.min_dwell);
@@ -79,7 +82,12 @@ struct scenario {
                                        std::to_string(K) + " islands");
         return w;
     }
-    if (!parsec.empty()) return sim::parsec_workload(parsec, K, po);
+    if (roles && parsec.empty()) r.fail(path + ".thread_roles", "applies to \"parsec\" programs only");
+    if (!parsec.empty()) {
+        auto w = sim::parsec_workload(parsec, K, po);
+        if (!roles) return w;
+        return sim::with_thread_roles(w, {.measured_cores = po.profile_cores, .imbalance = po.imbalance, .seed = seed});
+    }
     sim::synthetic_kind kind{};
     if (synthetic == "compute_bound") kind = sim::synthetic_kind::compute_bound;
     else if (synthetic == "memory_bound") kind = sim::synthetic_kind::memory_bound;
