@@ -2,13 +2,18 @@
 # The L2S study (docs/results/l2s_study.md#l2s-study): builds the l2s tool, then runs `l2s study` on the default
 # experiment::study_config (the article's 64-core / 4-island chip, the 16 x 4 manycore and Exynos 5422; all
 # nine PARSEC/SPLASH-2x profiles, streamcluster and fmm held out, two mixes) into out/study/.
-#   scripts/experiment_l2s.sh [intervals] [evaluations per strategy]
+#   scripts/experiment_l2s.sh [intervals] [evaluations per strategy] [roles]
+# With "roles" as third argument the programs carry their measured thread roles (docs/sim.md#thread-roles) and
+# the results go to out/study_roles/ (docs/results/where_the_gain_is.md).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 l2s_require_packages "${L2S_BASE_PACKAGES[@]}"
 build="${L2S_BUILD_DIR:-$L2S_ROOT/build/demo}"
 l2s_configure "$build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" -DL2S_BUILD_TESTS=OFF
 cmake --build "$build" -j "$L2S_JOBS" --target l2s_cli
-mkdir -p "$L2S_ROOT/out/study"
-cfg="$L2S_ROOT/out/study/config.json"
-printf '{"intervals": %s, "evaluations": %s}\n' "${1:-100}" "${2:-20000}" > "$cfg"
-"$build/apps/cli/l2s" study "$cfg" --out "$L2S_ROOT/out/study"
+out="$L2S_ROOT/out/study" roles=false
+if [[ "${3:-}" == roles ]]; then out="$L2S_ROOT/out/study_roles" roles=true
+elif [[ -n "${3:-}" ]]; then echo "experiment_l2s.sh: the third argument must be 'roles'" >&2; exit 2; fi
+mkdir -p "$out"
+cfg="$out/config.json"
+printf '{"intervals": %s, "evaluations": %s, "thread_roles": %s}\n' "${1:-100}" "${2:-20000}" "$roles" > "$cfg"
+"$build/apps/cli/l2s" study "$cfg" --out "$out"

@@ -63,6 +63,15 @@ TEST_CASE("serial_share: the closed form and its edges") {
     CHECK_THROWS_AS((void)sim::serial_share(0.5, 0), invalid_config);
 }
 
+TEST_CASE("fastest_island: the big cluster of a big.LITTLE chip; the first on ties; bad ranges") {
+    const auto xu3 = sim::builtin_platform("exynos5422");  // island 0: 4 × A7, island 1: 4 × A15
+    CHECK(sim::fastest_island(xu3, 0, 2) == 1);
+    CHECK(sim::fastest_island(xu3, 0, 1) == 0);
+    CHECK(sim::fastest_island(roles_chip(4, 2), 1, 4) == 1);
+    CHECK_THROWS_AS((void)sim::fastest_island(xu3, 1, 1), invalid_config);
+    CHECK_THROWS_AS((void)sim::fastest_island(xu3, 0, 3), invalid_config);
+}
+
 TEST_CASE("thread roles: a serial section leaves the waiting islands idle; the interval is the busy island's") {
     // one phase measured on 2 cores at utilisation 0.5: all serial
     const sim::phase measured{.cpi_core = 1.0, .activity = 1.0, .active_fraction = 0.5, .intervals = 10};

@@ -14,6 +14,7 @@
 
 #include <l2s/core/error.hpp>
 #include <l2s/core/types.hpp>
+#include <l2s/sim/platform.hpp>
 #include <l2s/sim/workload.hpp>
 
 namespace l2s::sim {
@@ -28,6 +29,19 @@ namespace l2s::sim {
     if (measured_cores == 1) return 0.0;
     const double n = measured_cores;
     return std::clamp(n * (1.0 - utilisation) / (n - 1.0), 0.0, 1.0);
+}
+
+/// The island of [first, last) whose one core retires the most instructions per second at its top level
+/// (capacity × f_max; the first on ties): where a scheduler puts a program's serial thread (on a big.LITTLE
+/// chip, a big core).
+[[nodiscard]] inline std::size_t fastest_island(const platform& chip, std::size_t first, std::size_t last) {
+    if (!(first < last && last <= chip.num_islands()))
+        throw invalid_config("l2s::sim::fastest_island: need first < last <= " + std::to_string(chip.num_islands()));
+    std::size_t best = first;
+    auto speed = [&](std::size_t k) { return chip.islands[k].capacity * chip.islands[k].f_max(); };
+    for (std::size_t k = first + 1; k < last; ++k)
+        if (speed(k) > speed(best)) best = k;
+    return best;
 }
 
 /// Options of with_thread_roles.

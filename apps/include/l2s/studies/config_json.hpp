@@ -52,8 +52,10 @@ struct scenario {
     return io::load_platform(file, o);
 }
 
+/// With thread roles, the serial sections run on the fastest island of `chip` when given (else island 0).
 [[nodiscard]] inline sim::workload workload_spec_from_json(const nlohmann::json& j, const std::string& path, std::size_t K,
-                                                           std::size_t T, std::uint64_t seed) {
+                                                           std::size_t T, std::uint64_t seed,
+                                                           const sim::platform* chip = nullptr) {
     if (j.is_string()) return sim::parsec_workload(j.get<std::string>(), K, {.intervals = T, .seed = seed});
     io::strict_reader r(j, path, "l2s::studies::workload_spec_from_json");
     std::string parsec, synthetic, file;
@@ -86,7 +88,9 @@ struct scenario {
     if (!parsec.empty()) {
         auto w = sim::parsec_workload(parsec, K, po);
         if (!roles) return w;
-        return sim::with_thread_roles(w, {.measured_cores = po.profile_cores, .imbalance = po.imbalance, .seed = seed});
+        const std::size_t serial = chip != nullptr && chip->num_islands() == K ? sim::fastest_island(*chip, 0, K) : 0;
+        return sim::with_thread_roles(
+            w, {.measured_cores = po.profile_cores, .serial_island = serial, .imbalance = po.imbalance, .seed = seed});
     }
     sim::synthetic_kind kind{};
     if (synthetic == "compute_bound") kind = sim::synthetic_kind::compute_bound;
@@ -116,7 +120,7 @@ struct scenario {
     s.platform = p == nullptr      ? sim::builtin_platform("sniper_manycore")
                  : p->is_string() ? sim::builtin_platform_for(p->get<std::string>(), program)
                                   : platform_spec_from_json(*p, path + ".platform");
-    s.workload = workload_spec_from_json(*w, path + ".workload", s.platform.num_islands(), T, s.seed);
+    s.workload = workload_spec_from_json(*w, path + ".workload", s.platform.num_islands(), T, s.seed, &s.platform);
     return s;
 }
 
@@ -225,6 +229,7 @@ struct scenario {
     r.get("held_out", c.held_out);
     r.get("intervals", c.intervals);
     r.get("seed", c.seed);
+    r.get("thread_roles", c.thread_roles);
     if (const auto* o = r.child("objective")) c.objective = objective_from_json(*o, path + ".objective");
     r.get("oracle_evaluations", c.oracle_evaluations);
     r.get("softmax_l2", c.softmax_l2);
@@ -255,6 +260,7 @@ struct scenario {
     }
     r.get("intervals", c.intervals);
     r.get("seed", c.seed);
+    r.get("thread_roles", c.thread_roles);
     if (const auto* o = r.child("objective")) c.objective = objective_from_json(*o, path + ".objective");
     r.get("strategies", c.strategies);
     r.get("evaluations", c.evaluations);

@@ -39,6 +39,7 @@
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/trace.hpp>
+#include <l2s/sim/thread_roles.hpp>
 #include <l2s/sim/workload.hpp>
 #include <l2s/studies/runs.hpp>
 #include <l2s/studies/uaol_setup.hpp>
@@ -52,6 +53,7 @@ struct loo_config {
     std::string held_out = "streamcluster";      ///< the application left out of training
     std::size_t intervals = 200;                 ///< T per application
     std::uint64_t seed = 1;                      ///< seeds workloads, searches, training, UaOL
+    bool thread_roles = false;                   ///< programs with their measured thread roles (sim/thread_roles.hpp)
     search::objective objective{};               ///< EDP under a 5 % slowdown and T_max by default
     std::size_t oracle_evaluations = 60000;      ///< search budget per application (greedy, then local)
     double softmax_l2 = 1e-3;                    ///< L2 of the imitation-learned softmax policy
@@ -132,7 +134,12 @@ struct loo_result {
     }
     auto make_sim = [&](const std::string& app, std::size_t i) {
         return std::make_shared<const sim::simulator>(
-            chips[i], sim::parsec_workload(app, K, {.intervals = cfg.intervals, .seed = cfg.seed + 1000 * i}));
+            chips[i], [&] {
+                auto w = sim::parsec_workload(app, K, {.intervals = cfg.intervals, .seed = cfg.seed + 1000 * i});
+                if (!cfg.thread_roles) return w;
+                const std::size_t serial = sim::fastest_island(chips[i], 0, K);
+                return sim::with_thread_roles(w, {.serial_island = serial, .seed = cfg.seed + 1000 * i});
+            }());
     };
     loo_result res;
     res.platform = chip.name;
