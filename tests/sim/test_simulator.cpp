@@ -10,33 +10,14 @@
 #include <l2s/policy/fixed_level.hpp>
 #include <l2s/sim.hpp>
 
+#include "toy_chip.hpp"
+
 using namespace l2s;
 using doctest::Approx;
+using l2s::test::exact_cfg;
+using l2s::test::toy_platform;
 
 namespace {
-
-/// One or more islands of `cores` cores, two OPPs (1 GHz at 1 V, 2 GHz at 1.2 V), 100 pF per core, 50 pF
-/// cluster, no leakage, package frozen (huge heat capacity) unless told otherwise.
-sim::platform toy_platform(std::size_t islands = 1, std::size_t cores = 2, double latency_s = 0.0) {
-    sim::platform p;
-    p.name = "toy";
-    for (std::size_t k = 0; k < islands; ++k) {
-        sim::island_spec is;
-        is.name = "i" + std::to_string(k);
-        is.cores = cores;
-        is.opps = {{1e9, 1.0}, {2e9, 1.2}};
-        is.c_core_f = 100e-12;
-        is.c_cluster_f = 50e-12;
-        is.leakage.scale = 0.0;
-        is.transition_latency_s = latency_s;
-        is.r_th_k_per_w = 2.0;
-        is.c_th_j_per_k = 1e-3;
-        p.islands.push_back(is);
-    }
-    p.thermal.package_c_j_per_k = 1e12;
-    p.thermal.lateral_r_k_per_w = 0.0;
-    return p;
-}
 
 sim::workload one_phase(std::size_t islands, sim::phase ph, std::size_t T) {
     ph.intervals = T;
@@ -46,12 +27,6 @@ sim::workload one_phase(std::size_t islands, sim::phase ph, std::size_t T) {
     return w;
 }
 
-sim::sim_config exact_cfg() {
-    sim::sim_config c;
-    c.contention = false;
-    c.initial_package_c = 45.0;
-    return c;
-}
 
 vf_sequence constant(std::size_t T, std::size_t K, level_t l) {
     vf_sequence y({T, K});

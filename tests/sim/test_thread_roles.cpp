@@ -10,38 +10,13 @@
 #include <l2s/io/workload.hpp>
 #include <l2s/sim.hpp>
 
+#include "toy_chip.hpp"
+
 using namespace l2s;
 using doctest::Approx;
 
 namespace {
 
-/// `islands` islands of `cores` cores, 1 GHz at 1 V and 2 GHz at 1.2 V, 100 pF per core, 50 pF cluster, no
-/// leakage, package frozen: power and time follow by hand.
-sim::platform roles_chip(std::size_t islands, std::size_t cores) {
-    sim::platform p;
-    p.name = "roles";
-    for (std::size_t k = 0; k < islands; ++k) {
-        sim::island_spec is;
-        is.name = "i" + std::to_string(k);
-        is.cores = cores;
-        is.opps = {{1e9, 1.0}, {2e9, 1.2}};
-        is.c_core_f = 100e-12;
-        is.c_cluster_f = 50e-12;
-        is.leakage.scale = 0.0;
-        is.transition_latency_s = 0.0;
-        p.islands.push_back(is);
-    }
-    p.thermal.package_c_j_per_k = 1e12;
-    p.thermal.lateral_r_k_per_w = 0.0;
-    return p;
-}
-
-sim::sim_config roles_cfg() {
-    sim::sim_config c;
-    c.contention = false;
-    c.initial_package_c = 45.0;
-    return c;
-}
 
 vf_sequence levels(std::size_t T, std::vector<level_t> per_island) {
     vf_sequence y({T, per_island.size()});
@@ -67,7 +42,7 @@ TEST_CASE("fastest_island: the big cluster of a big.LITTLE chip; the first on ti
     const auto xu3 = sim::builtin_platform("exynos5422");  // island 0: 4 × A7, island 1: 4 × A15
     CHECK(sim::fastest_island(xu3, 0, 2) == 1);
     CHECK(sim::fastest_island(xu3, 0, 1) == 0);
-    CHECK(sim::fastest_island(roles_chip(4, 2), 1, 4) == 1);
+    CHECK(sim::fastest_island(l2s::test::toy_platform(4, 2), 1, 4) == 1);
     CHECK_THROWS_AS((void)sim::fastest_island(xu3, 1, 1), invalid_config);
     CHECK_THROWS_AS((void)sim::fastest_island(xu3, 0, 3), invalid_config);
 }
@@ -83,7 +58,7 @@ TEST_CASE("thread roles: a serial section leaves the waiting islands idle; the i
     CHECK(w.islands[0].front().threads == 1);
     CHECK(w.islands[1].front().active_fraction == 0.0);
     CHECK(w.islands[2].front().threads == 0);
-    sim::sequence_evaluator ev(roles_chip(3, 4), w, roles_cfg());
+    sim::sequence_evaluator ev(l2s::test::toy_platform(3, 4), w, l2s::test::exact_cfg());
     // top everywhere: one core retires 2e6 instructions per interval, 1 ms; the island's power is
     // (100 + 50) pF · 1.44 · 2 GHz = 0.432 W busy and 0.2 · 50 pF · 1.44 · 2 GHz = 0.0288 W waiting
     const auto top = ev.evaluate(levels(10, {1, 1, 1}));
@@ -109,7 +84,7 @@ TEST_CASE("thread roles: the mean busy threads of a phase reproduce the measured
         const auto uniform = sim::parsec_workload(name, 2, {.intervals = 400, .profile_cores = 2, .imbalance = 0.0});
         const auto w = sim::with_thread_roles(uniform, {.imbalance = 0.0});
         CHECK(w.num_intervals() == 400);
-        sim::sequence_evaluator ev(roles_chip(2, 1), w, roles_cfg());
+        sim::sequence_evaluator ev(l2s::test::toy_platform(2, 1), w, l2s::test::exact_cfg());
         const auto obs = ev.interval_observations(levels(400, {1, 1}));
         std::size_t t = 0;
         for (const auto& ph : uniform.islands[0]) {
@@ -171,7 +146,7 @@ TEST_CASE("pipeline: a 2-stage pipeline's throughput is set by its slower stage"
                                                   {.phases = {stage}, .islands = 1, .work = 0.4}};
     const auto w = sim::pipeline_workload("two_stage", stages);
     CHECK(w.islands[1].front().work_scale == Approx(0.4));
-    sim::sequence_evaluator ev(roles_chip(2, 2), w, roles_cfg());
+    sim::sequence_evaluator ev(l2s::test::toy_platform(2, 2), w, l2s::test::exact_cfg());
     const double top = ev.evaluate(levels(20, {1, 1})).time_s;
     CHECK(top == Approx(20e-3));  // one batch per interval, the heavy stage busy all 1 ms
     // the light stage at half the frequency still finishes first (0.8 ms): throughput unchanged
@@ -180,7 +155,7 @@ TEST_CASE("pipeline: a 2-stage pipeline's throughput is set by its slower stage"
     CHECK(ev.evaluate(levels(20, {0, 1})).time_s == Approx(2.0 * top));
     // swapping the stages' weights moves the bottleneck
     const std::vector<sim::pipeline_stage> swapped{{.phases = {stage}, .work = 0.4}, {.phases = {stage}, .work = 2.5 * 0.4}};
-    sim::sequence_evaluator ev2(roles_chip(2, 2), sim::pipeline_workload("swapped", swapped), roles_cfg());
+    sim::sequence_evaluator ev2(l2s::test::toy_platform(2, 2), sim::pipeline_workload("swapped", swapped), l2s::test::exact_cfg());
     CHECK(ev2.evaluate(levels(20, {0, 1})).time_s == Approx(top));
     CHECK(ev2.evaluate(levels(20, {1, 0})).time_s == Approx(2.0 * top));
 }
