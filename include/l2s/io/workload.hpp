@@ -19,7 +19,7 @@
 namespace l2s::io {
 
 /// The JSON form of a workload (every phase field written, so the file documents itself):
-/// {"schema": "l2s-workload-v1", "name": ..., "work_scale": [...] (only when set),
+/// {"schema": "l2s-workload-v1", "name": ..., "work_scale": [...] and "program_of_island": [...] (only when set),
 ///  "islands": [[{"cpi_core", "mem_per_instr", "t_mem_s", "activity", "active_fraction", "intervals", "threads",
 ///   "work_scale"}, ...], ...]}
 [[nodiscard]] inline nlohmann::json workload_to_json(const sim::workload& w) {
@@ -27,6 +27,7 @@ namespace l2s::io {
     j["schema"] = "l2s-workload-v1";
     j["name"] = w.name;
     if (!w.work_scale.empty()) j["work_scale"] = w.work_scale;
+    if (!w.program_of_island.empty()) j["program_of_island"] = w.program_of_island;
     nlohmann::json islands = nlohmann::json::array();
     for (const auto& prog : w.islands) {
         nlohmann::json phases = nlohmann::json::array();
@@ -55,6 +56,7 @@ inline sim::workload workload_from_json_body(const nlohmann::json& j) {
     r.get("name", w.name);
     (void)r.child(integrity::digest_key);  // checked by the caller
     const auto* scale = r.child("work_scale");
+    const auto* programs = r.child("program_of_island");
     const auto* islands = r.child("islands");
     r.finish();
     if (schema != "l2s-workload-v1") r.fail("workload.schema", "expected \"l2s-workload-v1\"");
@@ -63,6 +65,13 @@ inline sim::workload workload_from_json_body(const nlohmann::json& j) {
         for (const auto& x : *scale) {
             if (!x.is_number()) r.fail("workload.work_scale", "must be an array of numbers");
             w.work_scale.push_back(x.get<double>());
+        }
+    }
+    if (programs != nullptr) {
+        if (!programs->is_array()) r.fail("workload.program_of_island", "must be an array of program numbers");
+        for (const auto& x : *programs) {
+            if (!x.is_number_integer() || x.get<long long>() < 0) r.fail("workload.program_of_island", "must be an array of program numbers");
+            w.program_of_island.push_back(x.get<std::size_t>());
         }
     }
     if (islands == nullptr) r.fail("workload.islands", "missing");
@@ -99,7 +108,7 @@ inline sim::workload workload_from_json_body(const nlohmann::json& j) {
 }  // namespace detail
 
 /// Reads a workload written by workload_to_json or save_workload (or by hand: a phase field that is absent
-/// takes its default from sim::phase; "name", "work_scale" and "digest" are optional). A "digest" is checked
+/// takes its default from sim::phase; "name", "work_scale", "program_of_island" and "digest" are optional). A "digest" is checked
 /// (integrity::verify; io_error "... integrity check failed" on a mismatch, or when it is absent and
 /// `o.require_digest` is set). The result is validated as sim::workload::validate does for its own number of
 /// islands. Throws invalid_config naming the field ("l2s::io::workload_from_json: islands[1][0].activity: ...").

@@ -55,6 +55,7 @@ public:
         ck_level_.resize((T + 1) * K);
         ck_pkg_.resize(T + 1);
         ck_rho_.resize(T + 1);
+        ck_prog_.resize((T + 1) * sim_->num_programs());
         cum_.resize(T + 1);
         state_ = sim_->initial_state();
         reference_ = run(all_max_sequence(*sim_), 0, nullptr);
@@ -174,6 +175,8 @@ private:
         std::copy(state_.level.begin(), state_.level.end(), ck_level_.begin() + static_cast<std::ptrdiff_t>(t * K));
         ck_pkg_[t] = state_.package_c;
         ck_rho_[t] = state_.rho;
+        const std::size_t P = state_.program_time_s.size();
+        std::copy(state_.program_time_s.begin(), state_.program_time_s.end(), ck_prog_.begin() + static_cast<std::ptrdiff_t>(t * P));
     }
     void restore(std::size_t t) {
         const std::size_t K = num_islands();
@@ -181,12 +184,14 @@ private:
         std::copy_n(ck_level_.begin() + static_cast<std::ptrdiff_t>(t * K), K, state_.level.begin());
         state_.package_c = ck_pkg_[t];
         state_.rho = ck_rho_[t];
+        const std::size_t P = state_.program_time_s.size();
+        std::copy_n(ck_prog_.begin() + static_cast<std::ptrdiff_t>(t * P), P, state_.program_time_s.begin());
         state_.interval = t;
     }
 
     std::shared_ptr<const simulator> sim_;
     sim_state state_;
-    std::vector<double> ck_temp_, ck_pkg_, ck_rho_;
+    std::vector<double> ck_temp_, ck_pkg_, ck_rho_, ck_prog_;
     std::vector<level_t> ck_level_;
     std::vector<prefix> cum_;
     sequence_score reference_{};

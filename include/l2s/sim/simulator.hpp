@@ -62,8 +62,11 @@ struct sim_state {
     // so far in it per island, and the last completed window's mean power per island (what a read returns)
     double sensor_elapsed_s = 0.0;
     std::vector<double> sensor_energy_j, sensor_power_w;
+    std::vector<double> program_time_s;  ///< per independent program, its time so far (its own barrier's clock)
     // scratch of one step (kept here so that a const simulator can be shared between threads)
     std::vector<double> busy_s, stall_s, energy_j, power_w, work;
+    std::vector<double> program_span_s, program_traffic;  ///< per program: this interval's span, its memory accesses
+    std::vector<unsigned char> program_idle;              ///< per program: an island without work this interval
 };
 
 /// What one interval cost.
@@ -134,11 +137,25 @@ public:
                      ? 1.0 / plat_.thermal.lateral_r_k_per_w
                      : 0.0;
         averaging_ = !cfg_.ideal_sensors && plat_.sensors.power_window_s > 0.0;
+        P_ = wl_.num_programs();
+        prog_ = wl_.program_of_island.empty() ? std::vector<std::size_t>(K, 0) : wl_.program_of_island;
         initial_ = make_initial();
+        if (P_ > 1) {  // each program's time at the top levels: the reference of the per-program slowdown
+            sim_state s = initial_;
+            std::vector<level_t> top(K);
+            for (std::size_t k = 0; k < K; ++k) top[k] = static_cast<level_t>(num_levels(k) - 1);
+            for (std::size_t t = 0; t < T_; ++t) (void)step(s, top.data());
+            ref_program_time_ = s.program_time_s;
+            ref_makespan_ = *std::max_element(ref_program_time_.begin(), ref_program_time_.end());
+        }
     }
 
     [[nodiscard]] std::size_t num_intervals() const noexcept { return T_; }
     [[nodiscard]] std::size_t num_islands() const noexcept { return plat_.num_islands(); }
+    /// Independent programs (workload::program_of_island; 1 = one barrier across all islands).
+    [[nodiscard]] std::size_t num_programs() const noexcept { return P_; }
+    /// Program p's time with every island at its top level (mixes only; empty for one program).
+    [[nodiscard]] const std::vector<double>& reference_program_times() const noexcept { return ref_program_time_; }
     [[nodiscard]] std::size_t num_levels(std::size_t k) const noexcept { return plat_.num_levels(k); }
     [[nodiscard]] const platform& chip() const noexcept { return plat_; }
     [[nodiscard]] const workload& program() const noexcept { return wl_; }
@@ -159,8 +176,10 @@ public:
         const std::size_t K = num_islands(), t = s.interval, row = t * K;
         const double contention = cfg_.contention ? 1.0 / (1.0 - s.rho) : 1.0;
         interval_result r;
-        double span = 0.0;
-        bool any_idle = false;
+        for (std::size_t p = 0; p < P_; ++p) {
+            s.program_span_s[p] = s.program_traffic[p] = 0.0;
+            s.program_idle[p] = 0;
+        }
         for (std::size_t k = 0; k < K; ++k) {
             const auto& is = plat_.islands[k];
             const auto& tb = lv_[k];
@@ -179,13 +198,19 @@ public:
                 }
             }
             busy += (w - done_at_old) * tpi_new;
-            if (w <= 0.0) any_idle = true;
             s.busy_s[k] = busy;
             s.stall_s[k] = stall;
+            double& span = s.program_span_s[prog_[k]];
             span = std::max(span, busy + stall);
+            if (w <= 0.0) s.program_idle[prog_[k]] = 1;
             s.work[k] = w;
         }
-        if (any_idle || span <= 0.0) span = std::max(span, cfg_.interval_s);
+        double span = 0.0;  // the chip's interval: the longest program's (programs advance in lockstep)
+        for (std::size_t p = 0; p < P_; ++p) {
+            double& sp = s.program_span_s[p];  // an island without work keeps its program's interval at Δt at least
+            if (s.program_idle[p] != 0 || sp <= 0.0) sp = std::max(sp, cfg_.interval_s);
+            span = std::max(span, sp);
+        }
         // power, energy, thermal
         double traffic = 0.0, chip_e = 0.0;
         const double tp = s.package_c;
@@ -195,10 +220,11 @@ public:
             const auto& tb = lv_[k];
             const level_t lo = s.level[k], ln = levels[k];
             const double n = nact_[row + k];
+            const double span_k = s.program_span_s[prog_[k]];
             const double leak = is.leakage.power_w(tb.v[ln], s.temp_c[k]);
             const double p_busy = (n * act_[row + k] * is.c_core_f + is.c_cluster_f) * tb.v2f[ln] + leak;
             const double p_wait = cfg_.wait_cluster_fraction * is.c_cluster_f * tb.v2f[ln] + leak;
-            double e = p_busy * s.busy_s[k] + p_wait * (span - s.busy_s[k] - s.stall_s[k]);
+            double e = p_busy * s.busy_s[k] + p_wait * (span_k - s.busy_s[k] - s.stall_s[k]);
             if (ln != lo) {
                 const double vh = std::max(tb.v[lo], tb.v[ln]);
                 e += (cfg_.wait_cluster_fraction * is.c_cluster_f * vh * vh * std::min(tb.f[lo], tb.f[ln]) +
@@ -210,10 +236,11 @@ public:
                 }
             }
             s.energy_j[k] = e;
-            s.power_w[k] = e / span;
+            s.power_w[k] = e / span_k;
             chip_e += e;
-            traffic += n * s.work[k] * mpi_[row + k];
+            s.program_traffic[prog_[k]] += n * s.work[k] * mpi_[row + k];
         }
+        for (std::size_t p = 0; p < P_; ++p) traffic += s.program_traffic[p] / s.program_span_s[p];  // accesses/s
         // island nodes: exact step with the package frozen; lateral coupling with start temperatures
         double peak = 0.0, over = 0.0;
         for (std::size_t k = 0; k < K; ++k) {
@@ -222,22 +249,35 @@ public:
             for (std::size_t j : nbr_[k]) lateral += (s.temp_c[j] - s.temp_c[k]) * g_lat_;
             const double t_ss = tp + is.r_th_k_per_w * (s.power_w[k] + lateral);
             const double start = s.temp_c[k];
-            const double end = t_ss + (start - t_ss) * std::exp(-span / (is.r_th_k_per_w * is.c_th_j_per_k));
+            const double span_k = s.program_span_s[prog_[k]];
+            const double end = t_ss + (start - t_ss) * std::exp(-span_k / (is.r_th_k_per_w * is.c_th_j_per_k));
             const double hi = std::max(start, end);
             peak = std::max(peak, hi);
-            if (hi > plat_.thermal.t_max_c) over = span;
+            if (hi > plat_.thermal.t_max_c) over = std::max(over, span_k);
             s.temp_c[k] = end;
             heat_to_package += (end - tp) / is.r_th_k_per_w;
         }
         s.package_c = tp + span / plat_.thermal.package_c_j_per_k *
                                 (heat_to_package - (tp - plat_.thermal.ambient_c) / plat_.thermal.package_r_k_per_w);
-        s.rho = std::min(cfg_.max_utilisation, traffic / span / plat_.mem_bandwidth_accesses_per_s);
+        s.rho = std::min(cfg_.max_utilisation, traffic / plat_.mem_bandwidth_accesses_per_s);
         if (averaging_) advance_sensors(s, span);
         if (obs != nullptr) write_observation(s, levels, span, chip_e, *obs, noise_rng);
         for (std::size_t k = 0; k < K; ++k) s.level[k] = levels[k];
         ++s.interval;
         r.energy_j = chip_e;
         r.time_s = span;
+        if (P_ > 1) {  // the mix's time: the reference makespan stretched by the worst program's slowdown so far
+            double before = 0.0, after = 0.0;
+            for (std::size_t p = 0; p < P_; ++p) {
+                const double ref = ref_program_time_.empty() ? 1.0 : ref_program_time_[p];
+                before = std::max(before, s.program_time_s[p] / ref);
+                s.program_time_s[p] += s.program_span_s[p];
+                after = std::max(after, s.program_time_s[p] / ref);
+            }
+            if (!ref_program_time_.empty()) r.time_s = ref_makespan_ * (after - before);
+        } else {
+            s.program_time_s[0] += span;
+        }
         r.peak_temp_c = peak;
         r.time_over_limit_s = over;
         return r;
@@ -256,6 +296,8 @@ private:
         for (std::size_t k = 0; k < K; ++k) s.level[k] = static_cast<level_t>(num_levels(k) - 1);
         for (auto* v : {&s.busy_s, &s.stall_s, &s.energy_j, &s.power_w, &s.work, &s.sensor_energy_j, &s.sensor_power_w})
             v->assign(K, 0.0);
+        for (auto* v : {&s.program_time_s, &s.program_span_s, &s.program_traffic}) v->assign(P_, 0.0);
+        s.program_idle.assign(P_, 0);
         s.package_c = plat_.thermal.ambient_c;
         // the rail sensors' first reading: the chip's power in interval 0 at the start state (it has been running)
         auto first_reading = [&](sim_state& st) {
@@ -324,11 +366,11 @@ private:
         o.max_temp_c = -std::numeric_limits<double>::infinity();
         for (std::size_t k = 0; k < K; ++k) {
             const double f = lv_[k].f[levels[k]];
-            const double busy = s.busy_s[k];
-            o.utilisation[k] = std::min(1.0, mult(busy / span));
+            const double busy = s.busy_s[k], span_k = s.program_span_s[prog_[k]];
+            o.utilisation[k] = std::min(1.0, mult(busy / span_k));
             o.ipc[k] = busy > 0.0 ? mult(s.work[k] / (busy * f)) : 0.0;
             o.mem_per_instr[k] = s.work[k] > 0.0 ? mpi_[row + k] : 0.0;
-            o.mem_per_s[k] = nact_[row + k] * s.work[k] * mpi_[row + k] / span;
+            o.mem_per_s[k] = nact_[row + k] * s.work[k] * mpi_[row + k] / span_k;
             const double p = averaging_ ? s.sensor_power_w[k] : s.power_w[k];
             o.power_w[k] = mult(cfg_.ideal_sensors ? p : truncated(p, plat_.sensors.power_resolution_w));
             const double temp = cfg_.ideal_sensors ? s.temp_c[k] : rounded(s.temp_c[k], plat_.sensors.temp_resolution_c);
@@ -356,6 +398,10 @@ private:
     std::vector<level_table> lv_;
     std::vector<double> cpi_, mtm_, mpi_, act_, nact_, work_;
     std::vector<std::vector<std::size_t>> nbr_;
+    std::size_t P_ = 1;               ///< independent programs
+    std::vector<std::size_t> prog_;   ///< program of each island
+    std::vector<double> ref_program_time_;  ///< per program, its time at the top levels (P_ > 1)
+    double ref_makespan_ = 0.0;
     double g_lat_ = 0.0;
     bool averaging_ = false;  ///< rail sensors average over windows (platform sensors, not ideal_sensors)
     sim_state initial_;

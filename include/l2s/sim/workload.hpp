@@ -41,6 +41,17 @@ struct workload {
     std::string name;
     std::vector<std::vector<phase>> islands;
     std::vector<double> work_scale;  ///< per island, in (0, 1]; empty = all 1
+    /// The program each island runs, numbered 0, 1, … in order of first appearance: the islands of one
+    /// program meet at its barrier every interval, different programs progress independently (docs/sim.md#mixes).
+    /// Empty: one program on every island.
+    std::vector<std::size_t> program_of_island;
+
+    /// Number of independent programs (1 when program_of_island is empty).
+    [[nodiscard]] std::size_t num_programs() const noexcept {
+        std::size_t p = 0;
+        for (std::size_t g : program_of_island) p = std::max(p, g + 1);
+        return program_of_island.empty() ? 1 : p;
+    }
 
     [[nodiscard]] std::size_t num_islands() const noexcept { return islands.size(); }
     [[nodiscard]] std::size_t num_intervals() const noexcept {
@@ -77,6 +88,15 @@ struct workload {
             if (t != T)
                 throw invalid_config(who + ": islands[" + std::to_string(k) + "] lasts " + std::to_string(t) +
                                      " intervals, islands[0] " + std::to_string(T));
+        }
+        if (!program_of_island.empty()) {
+            if (program_of_island.size() != K) throw invalid_config(who + ": program_of_island must have one entry per island");
+            std::size_t next = 0;  // programs numbered in order of first appearance
+            for (std::size_t g : program_of_island) {
+                if (g > next)
+                    throw invalid_config(who + ": program_of_island must number programs 0, 1, ... in order of first appearance");
+                if (g == next) ++next;
+            }
         }
         if (!work_scale.empty()) {
             if (work_scale.size() != K) throw invalid_config(who + ": work_scale must have one entry per island");
@@ -222,7 +242,9 @@ struct synthetic_options {
 }
 
 /// A multi-program mix: island k runs island program k of apps[app_of_island[k]] (each app must have K
-/// programs, e.g. built for the same K); all apps must have the same number of intervals.
+/// programs, e.g. built for the same K); all apps must have the same number of intervals. The apps progress
+/// independently (program_of_island numbers them in order of first appearance): each meets only its own
+/// barrier, and has its own time and slowdown (docs/sim.md#mixes).
 [[nodiscard]] inline workload mix(std::span<const workload> apps, std::span<const std::size_t> app_of_island) {
     const std::string who = "l2s::sim::mix";
     if (apps.empty()) throw invalid_config(who + ": no applications");
@@ -237,6 +259,13 @@ struct synthetic_options {
                                  std::to_string(T) + " intervals");
         w.islands.push_back(apps[a].islands[k]);
         if (!apps[a].work_scale.empty()) w.work_scale[k] = apps[a].work_scale[k];
+    }
+    std::vector<std::size_t> number(apps.size(), apps.size());  // app -> program number
+    std::size_t next = 0;
+    for (std::size_t k = 0; k < K; ++k) {
+        const std::size_t a = app_of_island[k];
+        if (number[a] == apps.size()) number[a] = next++;
+        w.program_of_island.push_back(number[a]);
     }
     for (std::size_t a = 0; a < apps.size(); ++a) w.name += (a ? "+" : "") + apps[a].name;
     return w;
