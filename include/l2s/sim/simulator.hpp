@@ -176,10 +176,14 @@ public:
         const std::size_t K = num_islands(), t = s.interval, row = t * K;
         const double contention = cfg_.contention ? 1.0 / (1.0 - s.rho) : 1.0;
         interval_result r;
-        for (std::size_t p = 0; p < P_; ++p) {
-            s.program_span_s[p] = s.program_traffic[p] = 0.0;
-            s.program_idle[p] = 0;
-        }
+        const bool mixed = P_ > 1;  // independent programs: a barrier per program (one program: locals only)
+        if (mixed)
+            for (std::size_t p = 0; p < P_; ++p) {
+                s.program_span_s[p] = s.program_traffic[p] = 0.0;
+                s.program_idle[p] = 0;
+            }
+        double span = 0.0;  // the chip's interval: the longest program's (programs advance in lockstep)
+        bool any_idle = false;
         for (std::size_t k = 0; k < K; ++k) {
             const auto& is = plat_.islands[k];
             const auto& tb = lv_[k];
@@ -200,17 +204,24 @@ public:
             busy += (w - done_at_old) * tpi_new;
             s.busy_s[k] = busy;
             s.stall_s[k] = stall;
-            double& span = s.program_span_s[prog_[k]];
             span = std::max(span, busy + stall);
-            if (w <= 0.0) s.program_idle[prog_[k]] = 1;
+            if (w <= 0.0) any_idle = true;
+            if (mixed) {
+                double& sp = s.program_span_s[prog_[k]];
+                sp = std::max(sp, busy + stall);
+                if (w <= 0.0) s.program_idle[prog_[k]] = 1;
+            }
             s.work[k] = w;
         }
-        double span = 0.0;  // the chip's interval: the longest program's (programs advance in lockstep)
-        for (std::size_t p = 0; p < P_; ++p) {
-            double& sp = s.program_span_s[p];  // an island without work keeps its program's interval at Δt at least
-            if (s.program_idle[p] != 0 || sp <= 0.0) sp = std::max(sp, cfg_.interval_s);
-            span = std::max(span, sp);
-        }
+        // an island without work keeps its program's interval at Δt at least
+        if (any_idle || span <= 0.0) span = std::max(span, cfg_.interval_s);
+        if (mixed)
+            for (std::size_t p = 0; p < P_; ++p) {
+                double& sp = s.program_span_s[p];
+                if (s.program_idle[p] != 0 || sp <= 0.0) sp = std::max(sp, cfg_.interval_s);
+            }
+        else
+            s.program_span_s[0] = span;
         // power, energy, thermal
         double traffic = 0.0, chip_e = 0.0;
         const double tp = s.package_c;
@@ -220,7 +231,7 @@ public:
             const auto& tb = lv_[k];
             const level_t lo = s.level[k], ln = levels[k];
             const double n = nact_[row + k];
-            const double span_k = s.program_span_s[prog_[k]];
+            const double span_k = mixed ? s.program_span_s[prog_[k]] : span;
             const double leak = is.leakage.power_w(tb.v[ln], s.temp_c[k]);
             const double p_busy = (n * act_[row + k] * is.c_core_f + is.c_cluster_f) * tb.v2f[ln] + leak;
             const double p_wait = cfg_.wait_cluster_fraction * is.c_cluster_f * tb.v2f[ln] + leak;
@@ -238,9 +249,14 @@ public:
             s.energy_j[k] = e;
             s.power_w[k] = e / span_k;
             chip_e += e;
-            s.program_traffic[prog_[k]] += n * s.work[k] * mpi_[row + k];
+            const double accesses = n * s.work[k] * mpi_[row + k];
+            if (mixed) s.program_traffic[prog_[k]] += accesses;
+            else traffic += accesses;
         }
-        for (std::size_t p = 0; p < P_; ++p) traffic += s.program_traffic[p] / s.program_span_s[p];  // accesses/s
+        if (mixed)  // accesses per second: the programs' rates add
+            for (std::size_t p = 0; p < P_; ++p) traffic += s.program_traffic[p] / s.program_span_s[p];
+        else
+            traffic /= span;
         // island nodes: exact step with the package frozen; lateral coupling with start temperatures
         double peak = 0.0, over = 0.0;
         for (std::size_t k = 0; k < K; ++k) {
@@ -249,7 +265,7 @@ public:
             for (std::size_t j : nbr_[k]) lateral += (s.temp_c[j] - s.temp_c[k]) * g_lat_;
             const double t_ss = tp + is.r_th_k_per_w * (s.power_w[k] + lateral);
             const double start = s.temp_c[k];
-            const double span_k = s.program_span_s[prog_[k]];
+            const double span_k = mixed ? s.program_span_s[prog_[k]] : span;
             const double end = t_ss + (start - t_ss) * std::exp(-span_k / (is.r_th_k_per_w * is.c_th_j_per_k));
             const double hi = std::max(start, end);
             peak = std::max(peak, hi);
