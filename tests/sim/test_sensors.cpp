@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <l2s/io/armpm.hpp>
 #include <l2s/io/platform.hpp>
 #include <l2s/sim/builtin_platforms.hpp>
 #include <l2s/sim/dvfs_env.hpp>
@@ -25,6 +26,15 @@ sim::platform one_island(sim::sensor_spec sensors) {
     chip.islands[0].leakage.scale = 0.0;
     chip.sensors = sensors;
     return chip;
+}
+/// A compute phase on both islands of the Odroid-XU3, every core busy.
+sim::workload busy_on_two(std::size_t T) {
+    sim::workload w;
+    w.name = "busy2";
+    sim::phase p;
+    p.intervals = T;
+    w.islands = {{p}, {p}};
+    return w;
 }
 sim::workload busy(std::size_t T) {
     sim::workload w;
@@ -161,6 +171,13 @@ TEST_CASE("sensors: platform files take an optional sensors object, strictly") {
     CHECK(p.sensors.power_window_s == 0.25);
     CHECK(p.sensors.power_resolution_w == 0.001);
     CHECK(p.sensors.temp_resolution_c == 1.0);
+    CHECK(p.sensors.counter_noise == 0.0);
+    j["sensors"]["counter_noise"] = 0.0035;
+    CHECK(io::platform_from_json(j).sensors.counter_noise == 0.0035);
+    j["sensors"]["counter_noise"] = 0.7;
+    CHECK_THROWS_WITH_AS((void)io::platform_from_json(j), doctest::Contains("sensors.counter_noise must be in [0, 0.5)"),
+                         invalid_config);
+    j["sensors"]["counter_noise"] = 0.0;
     j["sensors"]["colour"] = 1;
     CHECK_THROWS_WITH_AS((void)io::platform_from_json(j), doctest::Contains("sensors.colour: unknown field"), invalid_config);
     j["sensors"].erase("colour");
@@ -168,4 +185,50 @@ TEST_CASE("sensors: platform files take an optional sensors object, strictly") {
     CHECK_THROWS_WITH_AS((void)io::platform_from_json(j), doctest::Contains("sensors.power_window_s"), invalid_config);
     j["sensors"]["power_window_s"] = "slow";
     CHECK_THROWS_WITH_AS((void)io::platform_from_json(j), doctest::Contains("sensors.power_window_s"), invalid_config);
+}
+
+TEST_CASE("sensors: the Odroid-XU3's counter noise is the spread of its logged cycle counts") {
+    // The board's value (sim::odroid_xu3) is the relative standard deviation of CPU_CYCLES per 0.5 s perf
+    // interval over the 1-core rows whose core was saturated (above 90 % of f × 0.5 s).
+    const auto dir = l2s::test::data_dir("L2S_ARMPM_DIR", "data/armpm");
+    if (!dir) return;
+    const auto t = io::read_armpm_file(*dir / "xu3_cset_perfcpu_PARSEC_eMMC_1core_big.data");
+    const auto& cycles = t.column("CPU_CYCLES");
+    const auto& mhz = t.column("Frequency(MHz)", true);
+    std::vector<double> x;
+    for (std::size_t i = 0; i < t.num_rows(); ++i)
+        if (const double r = cycles[i] / (mhz[i] * 1e6 * 0.5); r > 0.9) x.push_back(r);
+    double mean = 0.0, var = 0.0;
+    for (double v : x) mean += v / static_cast<double>(x.size());
+    for (double v : x) var += (v - mean) * (v - mean) / static_cast<double>(x.size());
+    const double rel = std::sqrt(var) / mean;
+    MESSAGE("saturated 1-core rows: " << x.size() << ", relative spread of cycles per interval " << rel);
+    CHECK(x.size() > 4000);
+    CHECK(sim::odroid_xu3().sensors.counter_noise == doctest::Approx(rel).epsilon(0.02));
+    // the environment draws it into the utilisation readings; the exact mode and the evaluator's
+    // observations stay noise-free
+    sim::sim_config cfg;
+    cfg.interval_s = 0.01;
+    auto s = std::make_shared<const sim::simulator>(sim::odroid_xu3(), busy_on_two(400), cfg);
+    sim::dvfs_env env(s);
+    rng_type rng(5);
+    (void)env.reset(rng);
+    const std::vector<level_t> slow_little{0, 18};  // the A15 waits for the A7: its utilisation is below 1
+    double n = 0.0, sum = 0.0, sum2 = 0.0;
+    while (!env.done()) {
+        (void)env.step(slow_little);
+        const double u = env.observe().utilisation[1];
+        n += 1.0, sum += u, sum2 += u * u;
+    }
+    const double mean_u = sum / n, rel_sd = std::sqrt(sum2 / n - mean_u * mean_u) / mean_u;
+    CHECK(mean_u < 0.9);
+    CHECK(rel_sd == doctest::Approx(0.0035).epsilon(0.15));  // 400 draws: the spread's own error is about 4 %
+    cfg.ideal_sensors = true;
+    sim::dvfs_env exact(std::make_shared<const sim::simulator>(sim::odroid_xu3(), busy_on_two(10), cfg));
+    (void)exact.reset(rng);
+    for (int i = 0; i < 3; ++i) {
+        (void)exact.step(slow_little);
+        const auto& o = exact.observe();
+        CHECK(o.utilisation[1] == o.busy_time_s[1] / o.interval_time_s);
+    }
 }

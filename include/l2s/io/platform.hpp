@@ -201,12 +201,14 @@ inline sim::platform platform_from_json_unchecked(const nlohmann::json& j, const
     }
     if (j.contains("sensors")) {  // optional: the board's sensors (absent: exact readings)
         const auto& se = j.at("sensors");
-        detail::only_keys(se, {"power_window_s", "power_resolution_w", "temp_resolution_c", "sources"}, "sensors");
+        detail::only_keys(se, {"power_window_s", "power_resolution_w", "temp_resolution_c", "counter_noise", "sources"},
+                          "sensors");
         if (se.contains("power_window_s")) p.sensors.power_window_s = number(se.at("power_window_s"), "sensors.power_window_s");
         if (se.contains("power_resolution_w"))
             p.sensors.power_resolution_w = number(se.at("power_resolution_w"), "sensors.power_resolution_w");
         if (se.contains("temp_resolution_c"))
             p.sensors.temp_resolution_c = number(se.at("temp_resolution_c"), "sensors.temp_resolution_c");
+        if (se.contains("counter_noise")) p.sensors.counter_noise = number(se.at("counter_noise"), "sensors.counter_noise");
     }
     p.thermal.grid_columns = static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(p.islands.size()))));
     if (p.islands.size() <= 2) p.thermal.grid_columns = 0;

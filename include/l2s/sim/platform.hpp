@@ -72,9 +72,13 @@ struct sensor_spec {
                                       ///< is the last completed window's mean (0: the interval's own power)
     double power_resolution_w = 0.0;  ///< readings are multiples of this (0: exact)
     double temp_resolution_c = 0.0;   ///< temperature readings are multiples of this, rounded (0: exact)
+    /// Relative standard deviation of counter rates read over a window (utilisation, memory accesses per
+    /// second): each reading is multiplied by max(0, 1 + counter_noise·z), z standard normal, drawn from the
+    /// environment's noise stream (0: exact). Ratios of counts over the same window (IPC) are not affected.
+    double counter_noise = 0.0;
 
     [[nodiscard]] bool ideal() const noexcept {
-        return power_window_s == 0.0 && power_resolution_w == 0.0 && temp_resolution_c == 0.0;
+        return power_window_s == 0.0 && power_resolution_w == 0.0 && temp_resolution_c == 0.0 && counter_noise == 0.0;
     }
 };
 
@@ -157,6 +161,8 @@ struct platform {
             throw invalid_config(who + ": sensors.power_resolution_w must be in [0, 1] W");
         if (!(se.temp_resolution_c >= 0.0 && se.temp_resolution_c <= 10.0))
             throw invalid_config(who + ": sensors.temp_resolution_c must be in [0, 10] °C");
+        if (!(se.counter_noise >= 0.0 && se.counter_noise < 0.5))
+            throw invalid_config(who + ": sensors.counter_noise must be in [0, 0.5)");
         if (!(mem_bandwidth_accesses_per_s > 0.0 && std::isfinite(mem_bandwidth_accesses_per_s)))
             throw invalid_config(who + ": mem_bandwidth_accesses_per_s must be finite and > 0");
     }

@@ -170,7 +170,7 @@ public:
 
     /// Runs interval s.interval with levels[k] per island (no validation: K entries, each < L_k), advances s,
     /// and when obs is non-null writes what a governor can read (obs must be sized for K islands).
-    /// noise_rng is used only when the config asks for observation noise.
+    /// noise_rng is used only when the config asks for observation noise or the platform's sensors have counter noise.
     interval_result step(sim_state& s, const level_t* levels, observation* obs = nullptr,
                          rng_type* noise_rng = nullptr) const noexcept {
         const std::size_t K = num_islands(), t = s.interval, row = t * K;
@@ -374,19 +374,22 @@ private:
     void write_observation(const sim_state& s, const level_t* levels, double span, double chip_e, observation& o,
                            rng_type* rng) const {
         const std::size_t K = num_islands(), row = s.interval * K;
-        const bool noisy = rng != nullptr && (cfg_.noise_sd > 0.0 || cfg_.temp_noise_sd_c > 0.0);
+        const double counter_sd = cfg_.ideal_sensors ? 0.0 : plat_.sensors.counter_noise;
+        const bool noisy = rng != nullptr && (cfg_.noise_sd > 0.0 || cfg_.temp_noise_sd_c > 0.0 || counter_sd > 0.0);
         std::normal_distribution<double> z(0.0, 1.0);
         auto mult = [&](double v) { return noisy && cfg_.noise_sd > 0.0 ? v * std::max(0.0, 1.0 + cfg_.noise_sd * z(*rng)) : v; };
+        // a rate counted over the sensor's window (the board's counter noise, platform::sensors)
+        auto rate = [&](double v) { return noisy && counter_sd > 0.0 ? v * std::max(0.0, 1.0 + counter_sd * z(*rng)) : v; };
         o.interval = s.interval + 1;
         o.num_intervals = T_;
         o.max_temp_c = -std::numeric_limits<double>::infinity();
         for (std::size_t k = 0; k < K; ++k) {
             const double f = lv_[k].f[levels[k]];
             const double busy = s.busy_s[k], span_k = s.program_span_s[prog_[k]];
-            o.utilisation[k] = std::min(1.0, mult(busy / span_k));
+            o.utilisation[k] = std::min(1.0, rate(mult(busy / span_k)));
             o.ipc[k] = busy > 0.0 ? mult(s.work[k] / (busy * f)) : 0.0;
             o.mem_per_instr[k] = s.work[k] > 0.0 ? mpi_[row + k] : 0.0;
-            o.mem_per_s[k] = nact_[row + k] * s.work[k] * mpi_[row + k] / span_k;
+            o.mem_per_s[k] = rate(nact_[row + k] * s.work[k] * mpi_[row + k] / span_k);
             const double p = averaging_ ? s.sensor_power_w[k] : s.power_w[k];
             o.power_w[k] = mult(cfg_.ideal_sensors ? p : truncated(p, plat_.sensors.power_resolution_w));
             const double temp = cfg_.ideal_sensors ? s.temp_c[k] : rounded(s.temp_c[k], plat_.sensors.temp_resolution_c);
