@@ -19,6 +19,7 @@
 #include <l2s/sim/thermal_fit.hpp>
 #include <l2s/sim/thread_roles.hpp>
 #include <l2s/sim/profiler.hpp>
+#include <l2s/sim/relaxation.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/simulator.hpp>
 #include <l2s/sim/trace.hpp>

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <map>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -39,6 +40,7 @@
 #include <l2s/sim/governor_policy.hpp>
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
+#include <l2s/sim/relaxation.hpp>
 #include <l2s/sim/thread_roles.hpp>
 #include <l2s/sim/workload.hpp>
 #include <l2s/studies/leave_one_out.hpp>
@@ -121,6 +123,10 @@ struct study_workload {
     std::vector<std::size_t> island_cores;
     std::vector<oracle_run> oracles;  ///< one per strategy
     std::vector<policy_run> runs;     ///< baselines, learned policies, and "oracle" (the best search) last
+    /// The relaxed per-interval optimum's EDP / the oracle's (sim::relaxed_optimum; NaN for mixes and for chips
+    /// with more than 65536 level vectors per interval), and all-max's EDP / the relaxed optimum's in that model.
+    double relaxed_edp_vs_oracle = std::numeric_limits<double>::quiet_NaN();
+    double all_max_vs_relaxed = std::numeric_limits<double>::quiet_NaN();
 };
 
 /// Mean over the workloads of one role.
@@ -295,6 +301,15 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
                                       .better_than(search::rank(cfg.objective, it.best.score, it.best.reference.time_s))) {
                     it.best = std::move(r);
                     have_best = true;
+                }
+            }
+            if (it.role != "mix") {
+                std::size_t combinations = 1;
+                for (std::size_t l : levels) combinations = std::min<std::size_t>(combinations * l, 1u << 20);
+                if (combinations <= (1u << 16)) {
+                    const auto rel = sim::relaxed_optimum(*it.sim, cfg.objective.max_slowdown);
+                    out[i].relaxed_edp_vs_oracle = rel.edp / it.best.score.edp();
+                    out[i].all_max_vs_relaxed = rel.all_max_edp / rel.edp;
                 }
             }
             if (it.role != "training") continue;
