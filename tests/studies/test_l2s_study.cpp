@@ -3,6 +3,7 @@
 // article's configuration, determinism, and bad configurations.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <set>
 #include <sstream>
 
@@ -62,6 +63,16 @@ TEST_CASE("l2s_study: oracles from every strategy, every policy on every workloa
         }
         CHECK(!p.summary.empty());
     }
+    // the relaxed per-interval optimum: on programs of both chips (at most 8^4 and 13 × 19 level vectors), not mixes
+    for (const auto& p : r.platforms)
+        for (const auto& w : p.workloads) {
+            CAPTURE(w.name);
+            CHECK(std::isnan(w.relaxed_edp_vs_oracle) == (w.role == "mix"));
+            if (w.role != "mix") {
+                CHECK(w.relaxed_edp_vs_oracle > 0.8);  // the oracle is within 20 % of the relaxed model's optimum
+                CHECK(w.all_max_vs_relaxed >= 1.0);    // all-max is one of the relaxed model's choices
+            }
+        }
     // the article's chip: per-application island sizes (DEDUP 40/16/4/4), 64 cores each
     const auto& art = r.platforms[0].workloads;
     CHECK(art[0].island_cores == std::vector<std::size_t>{40, 16, 4, 4});
@@ -115,6 +126,8 @@ TEST_CASE("study_config: bad configurations are rejected naming the key") {
         R"({"platforms": ["exynos5422"], "mixes": [["dedup", "fmm"]], "dtm": {"critical_temp_c": 70}, "evaluations": 100})"));
     CHECK(ok.mixes.size() == 1);
     CHECK(ok.dtm.critical_temp_c == 70.0);
+    CHECK(!ok.thread_roles);
+    CHECK(studies::study_config_from_json(json::parse(R"({"thread_roles": true})")).thread_roles);
     CHECK_THROWS_WITH_AS((void)studies::study_config_from_json(json::parse(R"({"platform": "exynos5422"})")),
                          doctest::Contains("study.platform: unknown key"), invalid_config);
     CHECK_THROWS_WITH_AS((void)studies::study_config_from_json(json::parse(R"({"mixes": [["dedup"]]})")),

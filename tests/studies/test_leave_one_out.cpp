@@ -61,6 +61,25 @@ TEST_CASE("leave_one_out: the article's 4-VFI chip runs each program on the isla
     CHECK(j.at("island_cores") == nlohmann::json::array({40, 16, 4, 4}));
 }
 
+TEST_CASE("leave_one_out: with thread roles every policy, UaOL included, runs on the programs' serial sections") {
+    auto c = small_loo();
+    c.platform = "article_4vfi";
+    c.held_out = "dedup";
+    const auto uniform = studies::leave_one_out(c);
+    c.thread_roles = true;
+    const auto roles = studies::leave_one_out(c);
+    REQUIRE(roles.runs.size() == uniform.runs.size());
+    CHECK(roles.runs.back().slowdown <= 0.05 + 1e-9);
+    for (std::size_t i = 0; i < roles.runs.size(); ++i) {
+        CAPTURE(roles.runs[i].name);
+        CHECK(roles.runs[i].score.energy_j > 0.0);
+        CHECK(roles.runs[i].score.energy_j != uniform.runs[i].score.energy_j);  // another world
+    }
+    CHECK(studies::loo_config_from_json(nlohmann::json::parse(R"({"thread_roles": true})")).thread_roles);
+    CHECK_THROWS_WITH_AS((void)studies::loo_config_from_json(nlohmann::json::parse(R"({"thread_roles": 1})")),
+                         doctest::Contains("experiment.thread_roles: has the wrong type"), invalid_config);
+}
+
 TEST_CASE("leave_one_out: the same config gives byte-identical results") {
     const auto a = studies::loo_result_to_json(studies::leave_one_out(small_loo()), false).dump();
     const auto b = studies::loo_result_to_json(studies::leave_one_out(small_loo()), false).dump();
