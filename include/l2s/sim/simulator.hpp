@@ -17,39 +17,11 @@
 #include <l2s/core/types.hpp>
 #include <l2s/sim/observation.hpp>
 #include <l2s/sim/platform.hpp>
+#include <l2s/sim/sensor_model.hpp>
+#include <l2s/sim/sim_config.hpp>
 #include <l2s/sim/workload.hpp>
 
 namespace l2s::sim {
-
-/// Tunables of the simulator. Attribute table: docs/sim.md#sim_config.
-struct sim_config {
-    double interval_s = 1e-3;            ///< Δt: each interval holds the work of Δt at the top level
-    bool contention = true;              ///< memory time × 1/(1 − ρ), ρ from the previous interval
-    double max_utilisation = 0.9;        ///< cap of ρ
-    double wait_cluster_fraction = 0.2;  ///< cluster power of an island that waits (cores clock-gated)
-    /// Package temperature at the start (NaN: the steady state of the first interval at the top levels,
-    /// i.e. a chip that has been running).
-    double initial_package_c = std::numeric_limits<double>::quiet_NaN();
-    double noise_sd = 0.0;         ///< multiplicative Gaussian noise on observed utilisation, ipc and power
-    double temp_noise_sd_c = 0.0;  ///< additive Gaussian noise on observed temperature (°C)
-    /// Report the interval's exact power and temperature whatever the platform's sensors (platform::sensors):
-    /// for unit tests of the models themselves; every evaluation leaves it off.
-    bool ideal_sensors = false;
-
-    void validate() const {
-        const std::string who = "l2s::sim::sim_config";
-        if (!(interval_s > 0.0 && interval_s <= 10.0)) throw invalid_config(who + ": interval_s must be in (0, 10]");
-        if (!(max_utilisation >= 0.0 && max_utilisation < 1.0))
-            throw invalid_config(who + ": max_utilisation must be in [0, 1)");
-        if (!(wait_cluster_fraction >= 0.0 && wait_cluster_fraction <= 1.0))
-            throw invalid_config(who + ": wait_cluster_fraction must be in [0, 1]");
-        if (!(noise_sd >= 0.0 && noise_sd < 1.0)) throw invalid_config(who + ": noise_sd must be in [0, 1)");
-        if (!(temp_noise_sd_c >= 0.0 && std::isfinite(temp_noise_sd_c)))
-            throw invalid_config(who + ": temp_noise_sd_c must be finite and >= 0");
-        if (!std::isnan(initial_package_c) && !(initial_package_c > -100.0 && initial_package_c < 200.0))
-            throw invalid_config(who + ": initial_package_c must be in (-100, 200) or NaN");
-    }
-};
 
 /// The dynamic state between intervals (all the simulator needs to continue from interval t), plus scratch.
 struct sim_state {
@@ -276,7 +248,9 @@ public:
         s.package_c = tp + span / plat_.thermal.package_c_j_per_k *
                                 (heat_to_package - (tp - plat_.thermal.ambient_c) / plat_.thermal.package_r_k_per_w);
         s.rho = std::min(cfg_.max_utilisation, traffic / plat_.mem_bandwidth_accesses_per_s);
-        if (averaging_) advance_sensors(s, span);
+        if (averaging_)
+            advance_rail_windows(plat_.sensors.power_window_s, span, s.power_w, s.sensor_elapsed_s, s.sensor_energy_j,
+                                 s.sensor_power_w);
         if (obs != nullptr) write_observation(s, levels, span, chip_e, *obs, noise_rng);
         for (std::size_t k = 0; k < K; ++k) s.level[k] = levels[k];
         ++s.interval;
@@ -345,55 +319,22 @@ private:
         return s;
     }
 
-    /// The rail sensors' averaging windows over an interval of length span at the island powers s.power_w: when
-    /// windows complete inside it, the reading becomes the last completed window's mean power (the interval's
-    /// own power when that window lies inside it). O(1) whatever the ratio of span to the window.
-    void advance_sensors(sim_state& s, double span) const noexcept {
-        const double W = plat_.sensors.power_window_s;
-        const std::size_t K = num_islands();
-        const double total = s.sensor_elapsed_s + span;  // time since the current window began
-        if (total < W) {
-            for (std::size_t k = 0; k < K; ++k) s.sensor_energy_j[k] += s.power_w[k] * span;
-            s.sensor_elapsed_s = total;
-            return;
-        }
-        const double windows = std::floor(total / W);      // windows completed, counted from the current one
-        const double rest = std::max(0.0, total - windows * W);  // into the window that is still open
-        const bool first_spans = windows < 2.0;              // the last completed window began before this interval
-        for (std::size_t k = 0; k < K; ++k) {
-            s.sensor_power_w[k] = first_spans ? (s.sensor_energy_j[k] + s.power_w[k] * (W - s.sensor_elapsed_s)) / W : s.power_w[k];
-            s.sensor_energy_j[k] = s.power_w[k] * rest;
-        }
-        s.sensor_elapsed_s = rest;
-    }
-
-    /// A reading of value v at resolution q: truncated (power: the XU3 driver and logger truncate) or rounded.
-    [[nodiscard]] static double truncated(double v, double q) noexcept { return q > 0.0 ? std::floor(v / q) * q : v; }
-    [[nodiscard]] static double rounded(double v, double q) noexcept { return q > 0.0 ? std::round(v / q) * q : v; }
-
     void write_observation(const sim_state& s, const level_t* levels, double span, double chip_e, observation& o,
                            rng_type* rng) const {
         const std::size_t K = num_islands(), row = s.interval * K;
-        const double counter_sd = cfg_.ideal_sensors ? 0.0 : plat_.sensors.counter_noise;
-        const bool noisy = rng != nullptr && (cfg_.noise_sd > 0.0 || cfg_.temp_noise_sd_c > 0.0 || counter_sd > 0.0);
-        std::normal_distribution<double> z(0.0, 1.0);
-        auto mult = [&](double v) { return noisy && cfg_.noise_sd > 0.0 ? v * std::max(0.0, 1.0 + cfg_.noise_sd * z(*rng)) : v; };
-        // a rate counted over the sensor's window (the board's counter noise, platform::sensors)
-        auto rate = [&](double v) { return noisy && counter_sd > 0.0 ? v * std::max(0.0, 1.0 + counter_sd * z(*rng)) : v; };
+        sensor_reader read(plat_.sensors, cfg_.ideal_sensors, cfg_.noise_sd, cfg_.temp_noise_sd_c, rng);
         o.interval = s.interval + 1;
         o.num_intervals = T_;
         o.max_temp_c = -std::numeric_limits<double>::infinity();
         for (std::size_t k = 0; k < K; ++k) {
             const double f = lv_[k].f[levels[k]];
             const double busy = s.busy_s[k], span_k = s.program_span_s[prog_[k]];
-            o.utilisation[k] = std::min(1.0, rate(mult(busy / span_k)));
-            o.ipc[k] = busy > 0.0 ? mult(s.work[k] / (busy * f)) : 0.0;
+            o.utilisation[k] = std::min(1.0, read.counter(read.noise(busy / span_k)));
+            o.ipc[k] = busy > 0.0 ? read.noise(s.work[k] / (busy * f)) : 0.0;
             o.mem_per_instr[k] = s.work[k] > 0.0 ? mpi_[row + k] : 0.0;
-            o.mem_per_s[k] = rate(nact_[row + k] * s.work[k] * mpi_[row + k] / span_k);
-            const double p = averaging_ ? s.sensor_power_w[k] : s.power_w[k];
-            o.power_w[k] = mult(cfg_.ideal_sensors ? p : truncated(p, plat_.sensors.power_resolution_w));
-            const double temp = cfg_.ideal_sensors ? s.temp_c[k] : rounded(s.temp_c[k], plat_.sensors.temp_resolution_c);
-            o.temp_c[k] = temp + (noisy && cfg_.temp_noise_sd_c > 0.0 ? cfg_.temp_noise_sd_c * z(*rng) : 0.0);
+            o.mem_per_s[k] = read.counter(nact_[row + k] * s.work[k] * mpi_[row + k] / span_k);
+            o.power_w[k] = read.power(averaging_ ? s.sensor_power_w[k] : s.power_w[k]);
+            o.temp_c[k] = read.temperature(s.temp_c[k]);
             o.freq_hz[k] = f;
             o.busy_time_s[k] = busy;
             o.active_cores[k] = static_cast<std::uint32_t>(nact_[row + k]);
