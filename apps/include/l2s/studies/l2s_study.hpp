@@ -41,7 +41,6 @@
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/relaxation.hpp>
-#include <l2s/sim/thread_roles.hpp>
 #include <l2s/sim/workload.hpp>
 #include <l2s/studies/leave_one_out.hpp>
 #include <l2s/studies/runs.hpp>
@@ -58,7 +57,7 @@ struct study_config {
     std::vector<std::array<std::string, 2>> mixes{{{"dedup", "streamcluster"}}, {{"barnes", "facesim"}}};
     std::size_t intervals = 100;  ///< T per workload
     std::uint64_t seed = 1;       ///< workloads, searches, training, Q-learning exploration
-    /// Programs with their measured thread roles (sim::with_thread_roles: serial sections on the first island
+    /// Programs with their measured thread roles (study_program: serial sections on the fastest island
     /// of the program, per-phase imbalance) instead of the same phase list on every island.
     bool thread_roles = false;
     search::objective objective{};  ///< EDP under a 5 % slowdown and T_max by default
@@ -238,16 +237,9 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
         auto chip_for = [&](const std::string& program) {
             return sim::builtin_platform_for(plat, program);
         };
-        // a program on K islands; with thread roles, its serial sections on the fastest of islands [first, last)
-        auto program = [&](const std::string& name, const sim::platform& chip, std::uint64_t seed, std::size_t first,
-                           std::size_t last) {
-            auto w = sim::parsec_workload(name, chip.num_islands(), {.intervals = cfg.intervals, .seed = seed});
-            if (!cfg.thread_roles) return w;
-            return sim::with_thread_roles(w, {.serial_island = sim::fastest_island(chip, first, last), .seed = seed});
-        };
         for (std::size_t i = 0; i < apps.size(); ++i) {
             auto chip = chip_for(apps[i]);
-            auto w = program(apps[i], chip, cfg.seed + 1000 * i, 0, chip.num_islands());
+            auto w = study_program(apps[i], chip, cfg.intervals, cfg.seed + 1000 * i, cfg.thread_roles);
             auto s = std::make_shared<const sim::simulator>(chip, std::move(w));
             items.push_back({apps[i], role_of(apps[i]), std::move(chip), std::move(s), {}, {}});
         }
@@ -258,8 +250,10 @@ inline std::vector<study_summary> summarise(const std::vector<study_workload>& w
             std::vector<std::size_t> of(K);
             for (std::size_t k = 0; k < K; ++k) of[k] = 2 * k < K ? 0 : 1;
             const auto second = static_cast<std::size_t>(std::find(of.begin(), of.end(), 1) - of.begin());
-            const std::vector<sim::workload> parts = {program(mx[0], chip, cfg.seed + 7919 * (m + 1), 0, second),
-                                                      program(mx[1], chip, cfg.seed + 7919 * (m + 1) + 1, second, K)};
+            const std::uint64_t seed = cfg.seed + 7919 * (m + 1);
+            const std::vector<sim::workload> parts = {
+                study_program(mx[0], chip, cfg.intervals, seed, cfg.thread_roles, 0, second),
+                study_program(mx[1], chip, cfg.intervals, seed + 1, cfg.thread_roles, second, K)};
             auto s = std::make_shared<const sim::simulator>(chip, sim::mix(parts, of));
             items.push_back({mx[0] + "+" + mx[1], "mix", std::move(chip), std::move(s), {}, {}});
         }

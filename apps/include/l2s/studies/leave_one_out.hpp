@@ -39,7 +39,6 @@
 #include <l2s/sim/platform.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
 #include <l2s/sim/trace.hpp>
-#include <l2s/sim/thread_roles.hpp>
 #include <l2s/sim/workload.hpp>
 #include <l2s/studies/runs.hpp>
 #include <l2s/studies/uaol_setup.hpp>
@@ -134,12 +133,7 @@ struct loo_result {
     }
     auto make_sim = [&](const std::string& app, std::size_t i) {
         return std::make_shared<const sim::simulator>(
-            chips[i], [&] {
-                auto w = sim::parsec_workload(app, K, {.intervals = cfg.intervals, .seed = cfg.seed + 1000 * i});
-                if (!cfg.thread_roles) return w;
-                const std::size_t serial = sim::fastest_island(chips[i], 0, K);
-                return sim::with_thread_roles(w, {.serial_island = serial, .seed = cfg.seed + 1000 * i});
-            }());
+            chips[i], study_program(app, chips[i], cfg.intervals, cfg.seed + 1000 * i, cfg.thread_roles));
     };
     loo_result res;
     res.platform = chip.name;

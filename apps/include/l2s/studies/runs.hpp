@@ -4,6 +4,7 @@
 #pragma once
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <type_traits>
 #include <string>
@@ -20,6 +21,7 @@
 #include <l2s/search/local.hpp>
 #include <l2s/sim/dvfs_env.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
+#include <l2s/sim/thread_roles.hpp>
 #include <l2s/sim/trace.hpp>
 
 namespace l2s::studies {
@@ -36,6 +38,18 @@ struct policy_run {
 
 /// Progress messages of long steps ("oracle 3/8: dedup", ...).
 using progress_fn = std::function<void(const std::string&)>;
+
+/// A PARSEC/SPLASH-2x program on chip's islands as the studies run it (T intervals, seed): with thread_roles,
+/// with its measured thread roles (sim::with_thread_roles), the serial sections on the fastest island of
+/// [first, last) (last = 0: every island).
+[[nodiscard]] inline sim::workload study_program(const std::string& name, const sim::platform& chip, std::size_t T,
+                                                 std::uint64_t seed, bool thread_roles, std::size_t first = 0,
+                                                 std::size_t last = 0) {
+    auto w = sim::parsec_workload(name, chip.num_islands(), {.intervals = T, .seed = seed});
+    if (!thread_roles) return w;
+    const std::size_t serial = sim::fastest_island(chip, first, last == 0 ? chip.num_islands() : last);
+    return sim::with_thread_roles(w, {.serial_island = serial, .seed = seed});
+}
 
 namespace detail {
 
