@@ -20,7 +20,9 @@
 #include <l2s/sim/thread_roles.hpp>
 #include <l2s/sim/profiler.hpp>
 #include <l2s/sim/relaxation.hpp>
+#include <l2s/sim/sensor_model.hpp>
 #include <l2s/sim/sequence_evaluator.hpp>
+#include <l2s/sim/sim_config.hpp>
 #include <l2s/sim/simulator.hpp>
 #include <l2s/sim/trace.hpp>
 #include <l2s/sim/workload.hpp>
